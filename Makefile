@@ -1,0 +1,64 @@
+# Durchstarten: `make run` serves the app with demo data, `make test` runs lint and the suite.
+VENV      := .venv
+BIN       := $(VENV)/bin
+PY        := $(BIN)/python
+STAMP     := $(VENV)/.installed
+DEVSTAMP  := $(VENV)/.installed-dev
+HOST      ?= 127.0.0.1
+PORT      ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run serve test lint format messages install install-dev browser-deps vendor clean
+
+$(PY):
+	@interp="$${PYTHON:-$$(sh scripts/find-python)}" && \
+	  echo "Creating $(VENV) with $$interp" && "$$interp" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e .
+	@touch $@
+
+$(DEVSTAMP): $(STAMP)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP)
+
+run: $(STAMP)
+	$(BIN)/durchstarten migrate --no-input
+	$(BIN)/durchstarten seed --demo --if-empty
+	$(BIN)/durchstarten demo_logins
+	@echo "Durchstarten läuft auf http://$(HOST):$(PORT)/  (Beenden mit Strg+C)"
+	$(BIN)/durchstarten runserver $(HOST):$(PORT)
+
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/djlint --check --lint src/durchstarten
+
+format: $(DEVSTAMP)
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+	$(BIN)/djlint --reformat src/durchstarten
+
+browser-deps:
+	@sh scripts/ensure-chromium
+
+test: $(DEVSTAMP) lint browser-deps
+	$(BIN)/durchstarten makemigrations --check --dry-run -v 0
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Needs GNU gettext; the compiled .mo files are committed so that run and test do not.
+messages: $(DEVSTAMP)
+	cd src/durchstarten && ../../$(BIN)/durchstarten makemessages -l de -l en --no-obsolete
+	$(BIN)/durchstarten compilemessages --ignore '.venv' -v 0
+
+# Refreshes the committed front-end assets from the npm registry (versions pinned in package.json).
+vendor:
+	npm ci --no-audit --no-fund
+	sh scripts/vendor-assets
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 node_modules

@@ -1,0 +1,110 @@
+"""The one place that decides which district records a user may see.
+
+Every selector, view, API endpoint, export and command narrows its querysets through
+the functions here; nothing else filters by district or provider on its own.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from durchstarten.core.models import PROVIDER_ROLES, STATEWIDE_ROLES, Membership, Role, User
+
+# Roles that see every record of their district.
+DISTRICT_WIDE_ROLES = frozenset({Role.COORDINATOR, Role.CASE_MANAGER})
+
+_CACHE_ATTR = "_durchstarten_access"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a user's memberships add up to."""
+
+    statewide_roles: frozenset[str] = frozenset()
+    district_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+    provider_ids: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def roles_in(self, district_id: int) -> frozenset[str]:
+        return self.district_roles.get(district_id, frozenset())
+
+    @property
+    def district_ids(self) -> frozenset[int]:
+        return frozenset(self.district_roles)
+
+
+def access_for(user: User) -> Access:
+    """The user's access, computed once per user object (one query)."""
+    if not user.is_authenticated or not user.is_active:
+        return Access()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    statewide: set[str] = set()
+    district_roles: dict[int, set[str]] = {}
+    provider_ids: dict[int, set[int]] = {}
+    rows = Membership.objects.filter(user=user).values_list("role", "district_id", "provider_id")
+    for role, district_id, provider_id in rows:
+        if role in STATEWIDE_ROLES:
+            statewide.add(role)
+            continue
+        district_roles.setdefault(district_id, set()).add(role)
+        if role in PROVIDER_ROLES:
+            provider_ids.setdefault(district_id, set()).add(provider_id)
+    access = Access(
+        statewide_roles=frozenset(statewide),
+        district_roles={d: frozenset(r) for d, r in district_roles.items()},
+        provider_ids={d: frozenset(p) for d, p in provider_ids.items()},
+    )
+    setattr(user, _CACHE_ATTR, access)
+    return access
+
+
+def forget_access(user: User) -> None:
+    """Drop the cached access after the user's memberships changed."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def has_role(user: User, district_id: int | None, roles: Collection[str]) -> bool:
+    access = access_for(user)
+    if access.statewide_roles & set(roles):
+        return True
+    return district_id is not None and bool(access.roles_in(district_id) & set(roles))
+
+
+def require_role(user: User, district_id: int | None, roles: Collection[str]) -> None:
+    """Raise PermissionDenied unless the user holds one of the roles for the district."""
+    if not has_role(user, district_id, roles):
+        raise PermissionDenied
+
+
+def scope_organisation(
+    queryset: QuerySet,
+    user: User,
+    *,
+    district_field: str = "district",
+    provider_field: str | None = None,
+) -> QuerySet:
+    """Narrow organisation records (no personal data of participants) to the user's reach.
+
+    State-wide roles see all districts' structure. Coordinators and case managers see
+    their whole district. Provider roles see their district, but of records that belong
+    to a provider (``provider_field``) only their own provider's.
+    """
+    access = access_for(user)
+    if access.statewide_roles:
+        return queryset
+    condition = Q(pk__in=[])
+    full = [d for d, roles in access.district_roles.items() if roles & DISTRICT_WIDE_ROLES]
+    if full:
+        condition |= Q(**{f"{district_field}__in": full})
+    for district_id, providers in access.provider_ids.items():
+        if district_id in full:
+            continue
+        if provider_field is None:
+            condition |= Q(**{district_field: district_id})
+        else:
+            condition |= Q(**{district_field: district_id, f"{provider_field}__in": providers})
+    return queryset.filter(condition)

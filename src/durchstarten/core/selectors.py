@@ -1,0 +1,25 @@
+from durchstarten.core.models import AuditEntry, Membership, User
+
+
+def membership_list_for_user(user: User) -> list[Membership]:
+    """The user's own memberships with district and provider, in switcher order."""
+    return list(
+        Membership.objects.filter(user=user)
+        .select_related("district", "provider")
+        .order_by("district__name", "role", "pk")
+    )
+
+
+def active_membership_for(
+    user: User, wanted_id: int | None
+) -> tuple[list[Membership], Membership | None]:
+    """All memberships of the user and the one they act in: the wanted one if it is theirs."""
+    memberships = membership_list_for_user(user)
+    active = next((m for m in memberships if m.pk == wanted_id), None)
+    if active is None and memberships:
+        active = memberships[0]
+    return memberships, active
+
+
+def audit_entry_list_for_object(*, object_type: str, object_id: str):
+    return AuditEntry.objects.filter(object_type=object_type, object_id=object_id)
