@@ -1,0 +1,65 @@
+import pytest
+
+from durchstarten.core.models import Role
+from tests.factories import (
+    DistrictFactory,
+    MunicipalityFactory,
+    ProviderFactory,
+    member,
+)
+
+
+@pytest.fixture
+def district(db):
+    return DistrictFactory(name="Kreis Gütersloh")
+
+
+@pytest.fixture
+def other_district(db):
+    return DistrictFactory(name="Kreis Herford")
+
+
+@pytest.fixture
+def municipality(district):
+    return MunicipalityFactory(district=district, name="Harsewinkel")
+
+
+@pytest.fixture
+def provider(district):
+    return ProviderFactory(district=district, name="asH Gütersloh gGmbH")
+
+
+@pytest.fixture
+def other_provider(district):
+    return ProviderFactory(district=district, name="Caritasverband für den Kreis Gütersloh")
+
+
+@pytest.fixture
+def coordinator(district):
+    return member(Role.COORDINATOR, district)
+
+
+@pytest.fixture
+def case_manager(district):
+    return member(Role.CASE_MANAGER, district)
+
+
+@pytest.fixture
+def coach(provider):
+    return member(Role.COACH, provider=provider)
+
+
+@pytest.fixture
+def provider_staff(provider):
+    return member(Role.PROVIDER_STAFF, provider=provider)
+
+
+@pytest.fixture
+def outsider(other_district):
+    """A coordinator of another district: must see nothing of `district`."""
+    return member(Role.COORDINATOR, other_district)
+
+
+@pytest.fixture
+def state_analyst(db):
+    return member(Role.STATE_ANALYST)

@@ -1,0 +1,103 @@
+import datetime as dt
+from decimal import Decimal
+
+import factory
+
+from durchstarten.core.models import Membership, Role, User
+from durchstarten.organisation.models import (
+    District,
+    Module,
+    Municipality,
+    Position,
+    Provider,
+    ProviderAssignment,
+)
+
+PASSWORD = "Sicheres-Testpasswort-2026"
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = District
+
+    name = factory.Sequence(lambda n: f"Kreis {n}")
+    kind = District.Kind.KREIS
+    ags = factory.Sequence(lambda n: f"{90000000 + n * 1000:08d}")
+    is_demo = True
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"Kommune {n}")
+    ags = factory.LazyAttributeSequence(lambda o, n: f"{int(o.district.ags) + 1 + n % 999:08d}")
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    district = factory.SubFactory(DistrictFactory)
+    name = factory.Sequence(lambda n: f"Träger {n} gGmbH")
+
+
+class ProviderAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderAssignment
+
+    provider = factory.SubFactory(ProviderFactory)
+    district = factory.SelfAttribute("provider.district")
+    module = Module.COACHING
+    valid_from = dt.date(2026, 1, 1)
+    valid_until = dt.date(2026, 12, 31)
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)
+
+
+class PositionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Position
+
+    district = factory.SubFactory(DistrictFactory)
+    provider = None
+    module = Module.CASE_MANAGEMENT
+    fte = Decimal("1.00")
+    valid_from = dt.date(2026, 1, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(self, create, extracted, **kwargs):
+        if create:
+            self.save(update_fields=["password"])
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.CASE_MANAGER
+    district = factory.SubFactory(DistrictFactory)
+    provider = None
+
+
+def member(role: str, district: District | None = None, provider: Provider | None = None) -> User:
+    """A new user holding one role; provider roles take the provider's district."""
+    if provider is not None:
+        district = provider.district
+    return MembershipFactory(role=role, district=district, provider=provider).user
