@@ -46,6 +46,7 @@ class ProviderFactory(factory.django.DjangoModelFactory):
 class ProviderAssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProviderAssignment
+        skip_postgeneration_save = True
 
     provider = factory.SubFactory(ProviderFactory)
     district = factory.SelfAttribute("provider.district")

@@ -1,4 +1,6 @@
-from django.urls import reverse
+from functools import cache
+
+from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from durchstarten.core.models import Role
@@ -15,17 +17,30 @@ _NAVIGATION = [
 ]
 
 
+@cache
+def _set_language_is_public() -> bool:
+    """Whether signed-out visitors may use the language switch (LoginRequiredMiddleware)."""
+    view = resolve(reverse("set_language")).func
+    return not getattr(view, "login_required", True)
+
+
 def navigation(request):
+    """Main navigation, the memberships for the switcher and whether to offer a language switch."""
+    context = {
+        "language_switch": request.user.is_authenticated or _set_language_is_public(),
+    }
     membership = getattr(request, "membership", None)
     if membership is None:
-        return {}
-    items = [
-        {"label": label, "url": reverse(name), "name": name}
-        for label, name, roles in _NAVIGATION
-        if roles is None or membership.role in roles
-    ]
-    return {
-        "nav_items": items,
-        "active_membership": membership,
-        "memberships": request.memberships,
-    }
+        return context
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match is not None else None
+    context.update(
+        nav_items=[
+            {"label": label, "url": reverse(name), "name": name, "current": name == current}
+            for label, name, roles in _NAVIGATION
+            if roles is None or membership.role in roles
+        ],
+        active_membership=membership,
+        memberships=request.memberships,
+    )
+    return context

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,21 @@ class Membership(models.Model):
                 ),
             ),
         ]
+
+    def clean(self) -> None:
+        errors = {}
+        if self.role in STATEWIDE_ROLES and self.district_id:
+            errors["district"] = _("Diese Rolle gilt landesweit und hat keinen Kreis.")
+        if self.role not in STATEWIDE_ROLES and not self.district_id:
+            errors["district"] = _("Für diese Rolle ist ein Kreis erforderlich.")
+        if self.role in PROVIDER_ROLES and not self.provider_id:
+            errors["provider"] = _("Für diese Rolle ist ein Träger erforderlich.")
+        if self.role not in PROVIDER_ROLES and self.provider_id:
+            errors["provider"] = _("Diese Rolle ist an keinen Träger gebunden.")
+        if self.provider_id and self.district_id and self.provider.district_id != self.district_id:
+            errors["provider"] = _("Der Träger gehört nicht zu diesem Kreis.")
+        if errors:
+            raise ValidationError(errors)
 
     def __str__(self) -> str:
         where = self.district or _("landesweit")

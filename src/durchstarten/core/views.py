@@ -6,8 +6,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from durchstarten.core.middleware import SESSION_KEY
-from durchstarten.core.models import Role
+from durchstarten.core.models import PROVIDER_ROLES, Role
 from durchstarten.organisation import selectors as org_selectors
+from durchstarten.organisation.models import Module
+
+# Teilhabemanagement is funded for a caseload of 100 participants per full-time post.
+CASELOAD_PER_FTE = 100
 
 
 def home(request):
@@ -18,9 +22,18 @@ def home(request):
         return render(request, "core/home_no_role.html", context)
     today = timezone.localdate()
     if membership.district_id is not None:
-        context["overview"] = org_selectors.district_overview(
-            request.user, membership.district, on=today
-        )
+        overview = org_selectors.district_overview(request.user, membership.district, on=today)
+        context["overview"] = overview
+        context["today"] = today
+        if membership.role == Role.COORDINATOR:
+            context["module_rows"] = _module_rows(overview)
+        elif membership.role in PROVIDER_ROLES:
+            # A user may hold further roles in the district; this page is about one provider.
+            context["assignments"] = [
+                a for a in overview["assignments"] if a.provider_id == membership.provider_id
+            ]
+        else:
+            context["assignments"] = overview["assignments"]
     else:
         context["districts"] = org_selectors.district_list_for_user(request.user)
     template = {
@@ -30,6 +43,38 @@ def home(request):
         Role.PROVIDER_STAFF: "core/home_provider.html",
     }.get(membership.role, "core/home_statewide.html")
     return render(request, template, context)
+
+
+def _module_rows(overview: dict) -> list[dict]:
+    """One row per module: providers with their municipality count, coverage, posts, capacity."""
+    rows = []
+    for module in Module:
+        providers: dict[int, dict] = {}
+        for assignment in overview["assignments"]:
+            if assignment.module != module:
+                continue
+            entry = providers.setdefault(
+                assignment.provider_id, {"provider": assignment.provider, "municipalities": set()}
+            )
+            entry["municipalities"].update(m.pk for m in assignment.municipalities.all())
+        fte = overview["fte_by_module"].get(module)
+        rows.append(
+            {
+                "module": module,
+                "providers": [
+                    {"provider": e["provider"], "municipality_count": len(e["municipalities"])}
+                    for e in sorted(providers.values(), key=lambda e: str(e["provider"]))
+                ],
+                "covered": overview["covered_by_module"].get(module, 0),
+                "fte": fte,
+                "capacity": (
+                    int(fte * CASELOAD_PER_FTE)
+                    if fte is not None and module == Module.CASE_MANAGEMENT
+                    else None
+                ),
+            }
+        )
+    return rows
 
 
 @require_POST

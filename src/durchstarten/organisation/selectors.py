@@ -6,10 +6,11 @@ from uuid import UUID
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from durchstarten.core.models import User
+from durchstarten.core.models import Membership, User
 from durchstarten.core.scoping import scope_organisation
 from durchstarten.organisation.models import (
     District,
+    Module,
     Municipality,
     Position,
     Provider,
@@ -91,3 +92,38 @@ def district_overview(user: User, district: District, *, on: dt.date) -> dict:
         "fte_by_module": fte_by_module,
         "covered_by_module": {row["assignments__module"]: row["n"] for row in covered},
     }
+
+
+def district_list_with_counts_for_user(user: User) -> QuerySet[District]:
+    """Districts the user may see, each with ``municipality_count``."""
+    return district_list_for_user(user).annotate(municipality_count=Count("municipalities"))
+
+
+def responsibility_matrix(user: User, district: District, *, on: dt.date) -> list[dict]:
+    """Per municipality of the district: the providers responsible for modules 1–6 on a day.
+
+    Each row is ``{"municipality": m, "providers": [[Provider, …] for module 1..6]}``; a
+    list holds more than one provider only if the overlap rule was bypassed.
+    """
+    municipalities = list(municipality_list_for_user(user, district=district))
+    by_key: dict[tuple[int, int], list[Provider]] = {}
+    for assignment in assignment_list_for_user(user, district=district).active_on(on):
+        for municipality in assignment.municipalities.all():
+            by_key.setdefault((municipality.pk, assignment.module), []).append(
+                assignment.provider
+            )
+    return [
+        {
+            "municipality": m,
+            "providers": [by_key.get((m.pk, module), []) for module in Module.values],
+        }
+        for m in municipalities
+    ]
+
+
+def staff_list_for_user(user: User, *, district: District) -> QuerySet[User]:
+    """People holding a role in the district, e.g. to choose the holder of a position."""
+    memberships = scope_organisation(Membership.objects.filter(district=district), user)
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )

@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from durchstarten.core.models import AuditEntry, Membership, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("role", "district", "provider")
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "district", "provider")
+    list_filter = ("role", "district")
+    search_fields = ("user__username", "user__last_name")
+    list_select_related = ("user", "district", "provider")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is never edited by hand."""
+
+    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "district")
+    list_filter = ("action", "district")
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,51 @@
+"""Steps shared by the browser journeys: signing in and out, the axe-core audit."""
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+DEMO_PASSWORD = "Durchstarten-Demo-2026"
+
+
+def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login form and wait for the start page."""
+    page.goto("/anmelden/")
+    page.get_by_label("Benutzername").fill(username)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page).not_to_have_url(re.compile(r"/anmelden/"))
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Abmelden").click()
+
+
+def audit_accessibility(page: Page) -> None:
+    """Run axe-core (WCAG 2.1 A and AA) on the page; fail on serious or critical violations.
+
+    The assertion message lists every violation, minor ones included, so that one run
+    shows all there is to fix.
+    """
+    page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core on {page.url}:\n" + _describe(violations)
+
+
+def _describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    {target}: {node['failureSummary'] or ''}".rstrip())
+    return "\n".join(lines)
