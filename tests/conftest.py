@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from durchstarten.core.models import Role
 from tests.factories import (
@@ -7,6 +8,19 @@ from tests.factories import (
     ProviderFactory,
     member,
 )
+
+
+@pytest.fixture(autouse=True)
+def german():
+    """Every test starts in the default language, whatever an earlier request activated."""
+    with translation.override("de"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # Real hashing costs seconds per user; what is tested here is not the hash.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

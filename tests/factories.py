@@ -102,3 +102,41 @@ def member(role: str, district: District | None = None, provider: Provider | Non
     if provider is not None:
         district = provider.district
     return MembershipFactory(role=role, district=district, provider=provider).user
+
+
+# --- Case work -----------------------------------------------------------------------------
+
+from durchstarten.cases import models as case_models  # noqa: E402
+from durchstarten.cases.choices import ConsentPurpose, ResidenceStatusKind  # noqa: E402
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A participant written directly (tests of services create theirs through the services)."""
+
+    class Meta:
+        model = case_models.Participant
+
+    district = factory.SubFactory(DistrictFactory)
+    municipality = factory.LazyAttribute(lambda o: MunicipalityFactory(district=o.district))
+    given_names = factory.Sequence(lambda n: f"Vorname{n}")
+    family_name = factory.Sequence(lambda n: f"Familie{n}")
+    date_of_birth = dt.date(2003, 4, 1)
+
+
+class ResidenceStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.ResidenceStatus
+
+    participant = factory.SubFactory(ParticipantFactory)
+    kind = ResidenceStatusKind.DULDUNG
+    valid_from = dt.date(2024, 1, 1)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Consent
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = ConsentPurpose.CASE_WORK
+    given_on = dt.date(2026, 1, 1)
+    form_language = "de"

@@ -38,9 +38,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
+    "django_countries",
     "django_htmx",
     "durchstarten.core",
     "durchstarten.organisation",
+    "durchstarten.cases",
 ]
 
 MIDDLEWARE = [

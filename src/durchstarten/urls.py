@@ -1,21 +1,27 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from durchstarten.core import views as core_views
+from durchstarten.core.forms import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(
-            template_name="core/login.html", redirect_authenticated_user=True
+            template_name="core/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("rolle-wechseln/", core_views.switch_membership, name="switch_membership"),
     path("organisation/", include("durchstarten.organisation.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("faelle/", include("durchstarten.cases.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

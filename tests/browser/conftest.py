@@ -4,6 +4,7 @@ Chromium comes from the system (scripts/ensure-chromium); `playwright install` i
 used. Without Chromium the browser tests are skipped, except on CI where they fail.
 """
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -30,7 +31,7 @@ def _chromium_path() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     executable = _chromium_path()
     if executable is None:
@@ -38,8 +39,9 @@ def browser() -> Iterator[Browser]:
         if os.environ.get("CI") == "true":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
-    # Playwright's sync API keeps an asyncio loop running in this thread, so Django would
-    # take every ORM call of the test code for one made from async code.
+    # Playwright's sync API keeps an asyncio loop running in this thread while the browser
+    # is open, so Django would take every ORM call of the test code for one made from async
+    # code. Package scope: the loop and the switch end with the browser tests.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
@@ -48,6 +50,14 @@ def browser() -> Iterator[Browser]:
             )
             yield browser
             browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    # pytest-django's live server hands its in-memory SQLite connection to the request
+    # threads only if the test database exists when it starts; otherwise every request
+    # opens (and leaks) a connection of its own.
+    return live_server
 
 
 @pytest.fixture
@@ -60,54 +70,11 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # Demo users are created and signed in on every test; the production hasher takes ~0.5 s.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
 @pytest.fixture
 def demo(transactional_db) -> None:
-    """The demo data set of `durchstarten seed --demo` (live server tests need it committed)."""
-    from django.core.management import get_commands
+    """The demo data of `durchstarten seed --demo`, committed so the live server sees it.
 
-    if "seed" in get_commands():
-        call_command("seed", "--demo", verbosity=0)
-        return
-    _factory_demo()
-
-
-def _factory_demo() -> None:
-    # Interim stand-in until the seed command lands.
-    from durchstarten.core.models import Role
-    from durchstarten.organisation.models import Module
-    from tests.factories import (
-        DistrictFactory,
-        MembershipFactory,
-        MunicipalityFactory,
-        ProviderAssignmentFactory,
-        ProviderFactory,
-        UserFactory,
-    )
-
-    pw = "Durchstarten-Demo-2026"
-    gt = DistrictFactory(name="Kreis Gütersloh", ags="05754000")
-    hf = DistrictFactory(name="Kreis Herford", ags="05758000")
-    harsewinkel = MunicipalityFactory(district=gt, name="Harsewinkel", ags="05754012")
-    herford = MunicipalityFactory(district=hf, name="Herford", ags="05758012")
-    ash = ProviderFactory(district=gt, name="asH Gütersloh gGmbH")
-    dw = ProviderFactory(district=hf, name="Diakonisches Werk Herford")
-    ProviderAssignmentFactory(provider=ash, module=Module.COACHING, municipalities=[harsewinkel],
-                              valid_from=__import__("datetime").date(2026, 1, 1), valid_until=None)
-    ProviderAssignmentFactory(provider=dw, module=Module.COACHING, municipalities=[herford])
-    k = UserFactory(username="koordination", password=pw)
-    MembershipFactory(user=k, role=Role.COORDINATOR, district=gt)
-    MembershipFactory(user=k, role=Role.COORDINATOR, district=hf)
-    MembershipFactory(user=UserFactory(username="teilhabe", password=pw), role=Role.CASE_MANAGER, district=gt)
-    MembershipFactory(user=UserFactory(username="coach", password=pw), role=Role.COACH, district=gt, provider=ash)
-    MembershipFactory(user=UserFactory(username="traeger", password=pw), role=Role.PROVIDER_STAFF, district=gt, provider=ash)
-    MembershipFactory(user=UserFactory(username="land", password=pw), role=Role.STATE_ANALYST, district=None)
-    MembershipFactory(user=UserFactory(username="admin", password=pw), role=Role.ADMIN, district=None)
+    Tests run without DEBUG, hence --force (the demo logins have a published password).
+    The demo cases are left out: journeys create the cases they need.
+    """
+    call_command("seed", "--demo", "--no-cases", "--force", verbosity=0, stdout=io.StringIO())

@@ -3,7 +3,11 @@
 import re
 from pathlib import Path
 
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
+
+from durchstarten.core.models import User
 
 AXE_PATH = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -19,6 +23,16 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
     expect(page).not_to_have_url(re.compile(r"/anmelden/"))
+
+
+def sign_in_directly(page: Page, base_url: str, username: str) -> None:
+    """Start a session for the user without the login form (for tests about other pages)."""
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
+    )
 
 
 def log_out(page: Page) -> None:

@@ -4,11 +4,13 @@ from django.urls import resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
 from durchstarten.core.models import Role
-from durchstarten.core.scoping import DISTRICT_WIDE_ROLES
+from durchstarten.core.scoping import CASE_WORK_ROLES, DISTRICT_WIDE_ROLES
 
 # (label, url name, roles that see the entry; None = everyone signed in)
 _NAVIGATION = [
     (_("Start"), "home", None),
+    (_("Fälle"), "cases:participant_list", CASE_WORK_ROLES),
+    (_("Meine Aufgaben"), "cases:my_tasks", CASE_WORK_ROLES),
     (_("Kreis"), "organisation:district_overview", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Träger"), "organisation:provider_list", DISTRICT_WIDE_ROLES),
     (_("Zuständigkeiten"), "organisation:assignment_list", None),
@@ -26,9 +28,9 @@ def _set_language_is_public() -> bool:
 
 def navigation(request):
     """Main navigation, the memberships for the switcher and whether to offer a language switch."""
-    context = {
-        "language_switch": request.user.is_authenticated or _set_language_is_public(),
-    }
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    context = {"language_switch": signed_in or _set_language_is_public()}
     membership = getattr(request, "membership", None)
     if membership is None:
         return context

@@ -100,18 +100,22 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_district_matches_role",
                 condition=(
-                    Q(role__in=[r.value for r in STATEWIDE_ROLES], district__isnull=True)
-                    | (~Q(role__in=[r.value for r in STATEWIDE_ROLES]) & Q(district__isnull=False))
+                    Q(role__in=sorted(STATEWIDE_ROLES), district__isnull=True)
+                    | (~Q(role__in=sorted(STATEWIDE_ROLES)) & Q(district__isnull=False))
                 ),
             ),
             models.CheckConstraint(
                 name="membership_provider_matches_role",
                 condition=(
-                    Q(role__in=[r.value for r in PROVIDER_ROLES], provider__isnull=False)
-                    | (~Q(role__in=[r.value for r in PROVIDER_ROLES]) & Q(provider__isnull=True))
+                    Q(role__in=sorted(PROVIDER_ROLES), provider__isnull=False)
+                    | (~Q(role__in=sorted(PROVIDER_ROLES)) & Q(provider__isnull=True))
                 ),
             ),
         ]
+
+    def __str__(self) -> str:
+        where = self.district or _("landesweit")
+        return f"{self.user} · {self.get_role_display()} · {where}"
 
     def clean(self) -> None:
         errors = {}
@@ -127,10 +131,6 @@ class Membership(models.Model):
             errors["provider"] = _("Der Träger gehört nicht zu diesem Kreis.")
         if errors:
             raise ValidationError(errors)
-
-    def __str__(self) -> str:
-        where = self.district or _("landesweit")
-        return f"{self.user} · {self.get_role_display()} · {where}"
 
 
 class AuditEntry(models.Model):

@@ -8,7 +8,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from durchstarten.core.models import PROVIDER_ROLES, STATEWIDE_ROLES, Membership, Role, User
 
@@ -108,3 +109,65 @@ def scope_organisation(
         else:
             condition |= Q(**{district_field: district_id, f"{provider_field}__in": providers})
     return queryset.filter(condition)
+
+
+# --- Participants (Sozialdaten) ------------------------------------------------------------
+
+CASE_WORK_ROLES = frozenset({Role.COORDINATOR, Role.CASE_MANAGER, Role.COACH})
+
+
+def _active_sharing_consent(prefix: str, day):
+    from durchstarten.cases.choices import ConsentPurpose
+    from durchstarten.cases.models import Consent
+
+    return Exists(
+        Consent.objects.filter(
+            participant=OuterRef(f"{prefix}pk"),
+            purpose=ConsentPurpose.PROVIDER_SHARING,
+            provider=OuterRef(f"{prefix}coaching_provider"),
+            given_on__lte=day,
+        ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+    )
+
+
+def participants_q(user: User, *, prefix: str = "", day=None) -> Q:
+    """The condition for participants (or rows reached through `prefix`) the user may see.
+
+    Coordinators and case managers: every participant of their district. Coaches: the
+    participants assigned to their provider for coaching, and only while the participant's
+    consent to share with that provider is in force. State-wide roles see no person.
+    """
+    access = access_for(user)
+    day = day or timezone.localdate()
+    condition = Q(pk__in=[])
+    full = [d for d, roles in access.district_roles.items() if roles & DISTRICT_WIDE_ROLES]
+    if full:
+        condition |= Q(**{f"{prefix}district__in": full})
+    coached = {
+        provider_id
+        for district_id, providers in access.provider_ids.items()
+        if district_id not in full and Role.COACH in access.roles_in(district_id)
+        for provider_id in providers
+    }
+    if coached:
+        condition |= Q(**{f"{prefix}coaching_provider__in": coached}) & Q(
+            _active_sharing_consent(prefix, day)
+        )
+    return condition
+
+
+def scope_participants(queryset: QuerySet, user: User, *, prefix: str = "") -> QuerySet:
+    """Narrow participants, or records that belong to one (via `prefix`), to the user's reach."""
+    return queryset.filter(participants_q(user, prefix=prefix))
+
+
+def can_do_case_work(user: User, participant) -> bool:
+    """Whether the user may change the case (the participant must already be visible to them)."""
+    return has_role(user, participant.district_id, CASE_WORK_ROLES)
+
+
+def can_read_notes(user: User, participant) -> bool:
+    """Counselling notes: only the responsible staff and the district's coordinators."""
+    if user.pk in (participant.case_manager_id, participant.coach_id):
+        return True
+    return Role.COORDINATOR in access_for(user).roles_in(participant.district_id)

@@ -1,3 +1,5 @@
+from django.db.models import F
+
 from durchstarten.core.models import AuditEntry, Membership, User
 
 
@@ -6,7 +8,7 @@ def membership_list_for_user(user: User) -> list[Membership]:
     return list(
         Membership.objects.filter(user=user)
         .select_related("district", "provider")
-        .order_by("district__name", "role", "pk")
+        .order_by(F("district__name").asc(nulls_last=True), "role", "pk")
     )
 
 

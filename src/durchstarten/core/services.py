@@ -17,8 +17,10 @@ def save_with_version(instance: models.Model, *, expected_version: int, fields: 
     """
     model = type(instance)
     values = {name: getattr(instance, name) for name in fields}
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        values["updated_at"] = Now()
     updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
-        version=models.F("version") + 1, updated_at=Now(), **values
+        version=models.F("version") + 1, **values
     )
     if updated != 1:
         raise ValidationError(STALE_VERSION, code="stale")

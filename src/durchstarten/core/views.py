@@ -5,6 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from durchstarten.cases import selectors as case_selectors
 from durchstarten.core.middleware import SESSION_KEY
 from durchstarten.core.models import PROVIDER_ROLES, Role
 from durchstarten.organisation import selectors as org_selectors
@@ -34,6 +35,11 @@ def home(request):
             ]
         else:
             context["assignments"] = overview["assignments"]
+        if membership.role in (Role.CASE_MANAGER, Role.COACH):
+            context["tasks"] = case_selectors.my_tasks(
+                request.user, district_id=membership.district_id, day=today
+            )
+            context["return_to"] = "home"
     else:
         context["districts"] = org_selectors.district_list_for_user(request.user)
     template = {
@@ -63,7 +69,7 @@ def _module_rows(overview: dict) -> list[dict]:
                 "module": module,
                 "providers": [
                     {"provider": e["provider"], "municipality_count": len(e["municipalities"])}
-                    for e in sorted(providers.values(), key=lambda e: str(e["provider"]))
+                    for e in sorted(providers.values(), key=lambda e: str(e["provider"]).casefold())
                 ],
                 "covered": overview["covered_by_module"].get(module, 0),
                 "fte": fte,
@@ -87,7 +93,7 @@ def switch_membership(request):
         request.session[SESSION_KEY] = match.pk
         messages.success(
             request,
-            _("Sie arbeiten jetzt als %(role)s in %(place)s.")
+            _("Sie arbeiten jetzt in der Rolle „%(role)s“ für %(place)s.")
             % {"role": match.get_role_display(), "place": match.district or _("ganz NRW")},
         )
     target = request.POST.get("next", "")

@@ -5,59 +5,19 @@ only narrow and order them further by what the user chose.
 """
 
 from django import forms
-from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from durchstarten.core.lists import SortedFilterForm
 from durchstarten.organisation.models import Module
 
-PAGE_SIZE = 25
 OFFICE = "office"
 
 
-class SortedFilterForm(forms.Form):
-    """A GET filter form with a ``sort`` parameter: ``key`` ascending, ``-key`` descending."""
-
-    # sort key -> order_by fields; the first entry is the default.
-    sort_fields: dict[str, tuple[str, ...]] = {}
-
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data if data is not None else {}, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "kern-form-input__select")
-            elif not isinstance(field.widget, forms.HiddenInput):
-                field.widget.attrs.setdefault("class", "kern-form-input__input")
-
-    @property
-    def current_sort(self) -> str:
-        """The valid sort parameter in effect, falling back to the default."""
-        wanted = (self.cleaned_data.get("sort") or "") if self.is_valid() else ""
-        if wanted.removeprefix("-") in self.sort_fields:
-            return wanted
-        return next(iter(self.sort_fields))
-
-    def order(self, queryset: QuerySet) -> QuerySet:
-        key = self.current_sort
-        fields = self.sort_fields[key.removeprefix("-")]
-        if key.startswith("-"):
-            fields = tuple(f"-{f}" for f in fields[:1]) + fields[1:]
-        return queryset.order_by(*fields, "pk")
-
-    def narrow(self, queryset: QuerySet, data: dict) -> QuerySet:
-        return queryset
-
-    def apply(self, queryset: QuerySet) -> QuerySet:
-        """The queryset narrowed by the valid filters and ordered; invalid input is ignored."""
-        data = self.cleaned_data if self.is_valid() else {}
-        return self.order(self.narrow(queryset, data))
-
-
 class ProviderFilterForm(SortedFilterForm):
-    sort_fields = {"name": ("name",), "created": ("created_at", "name")}
+    sort_fields = {"name": (Lower("name"),), "created": ("created_at", Lower("name"))}
 
     q = forms.CharField(label=_("Name enthält"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -88,18 +48,26 @@ def _module_field() -> forms.TypedChoiceField:
 
 class AssignmentFilterForm(SortedFilterForm):
     sort_fields = {
-        "module": ("module", "provider__name", "valid_from"),
-        "provider": ("provider__name", "module", "valid_from"),
+        "module": ("module", Lower("provider__name"), "valid_from"),
+        "provider": (Lower("provider__name"), "module", "valid_from"),
         "valid_from": ("valid_from", "module"),
         "valid_until": ("valid_until", "module"),
     }
 
     module = _module_field()
     provider = forms.ModelChoiceField(
-        label=_("Träger"), required=False, queryset=None, empty_label=_("alle"), to_field_name="public_id"
+        label=_("Träger"),
+        required=False,
+        queryset=None,
+        empty_label=_("alle"),
+        to_field_name="public_id",
     )
     municipality = forms.ModelChoiceField(
-        label=_("Kommune"), required=False, queryset=None, empty_label=_("alle"), to_field_name="public_id"
+        label=_("Kommune"),
+        required=False,
+        queryset=None,
+        empty_label=_("alle"),
+        to_field_name="public_id",
     )
     period = forms.ChoiceField(
         label=_("Zeitraum"),
@@ -126,8 +94,8 @@ class AssignmentFilterForm(SortedFilterForm):
 
 class PositionFilterForm(SortedFilterForm):
     sort_fields = {
-        "module": ("module", "provider__name", "valid_from"),
-        "employer": ("provider__name", "module", "valid_from"),
+        "module": ("module", Lower("provider__name"), "valid_from"),
+        "employer": (Lower("provider__name"), "module", "valid_from"),
         "fte": ("fte", "module"),
         "valid_from": ("valid_from", "module"),
     }
@@ -152,12 +120,3 @@ class PositionFilterForm(SortedFilterForm):
         elif employer:
             queryset = queryset.filter(provider__public_id=employer)
         return queryset
-
-
-def paginate(request, queryset: QuerySet) -> Page:
-    """The requested page (25 rows); out-of-range or invalid numbers give the nearest page."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.elided_range = list(
-        page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-    )
-    return page

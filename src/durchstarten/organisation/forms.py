@@ -7,54 +7,10 @@ live in organisation.services, whose errors are put back on the form with add_se
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from durchstarten.core.forms import CheckboxSelectMultiple, DateInput, VersionedForm
 from durchstarten.organisation.models import Module
-
-class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates, which Django accepts in every locale."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class KernForm(forms.Form):
-    """Adds the KERN UX classes to the widgets so templates can render fields uniformly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                css = "kern-form-check__checkbox"
-            elif isinstance(widget, forms.Select):
-                css = "kern-form-input__select"
-            elif isinstance(widget, forms.HiddenInput):
-                continue
-            else:
-                css = "kern-form-input__input"
-            widget.attrs.setdefault("class", css)
-
-
-class VersionedForm(KernForm):
-    """Carries the record's version so the service can detect concurrent edits."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-
-    def service_fields(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
-
-
-def add_service_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field if the form has one."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _module_field() -> forms.TypedChoiceField:
@@ -103,7 +59,7 @@ class AssignmentForm(VersionedForm):
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Kommunen"),
         queryset=None,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         to_field_name="public_id",
         error_messages={"required": _("Bitte wählen Sie mindestens eine Kommune.")},
     )
@@ -171,4 +127,3 @@ class PositionForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers
         self.fields["holder"].queryset = holders
-

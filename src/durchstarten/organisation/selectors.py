@@ -109,9 +109,7 @@ def responsibility_matrix(user: User, district: District, *, on: dt.date) -> lis
     by_key: dict[tuple[int, int], list[Provider]] = {}
     for assignment in assignment_list_for_user(user, district=district).active_on(on):
         for municipality in assignment.municipalities.all():
-            by_key.setdefault((municipality.pk, assignment.module), []).append(
-                assignment.provider
-            )
+            by_key.setdefault((municipality.pk, assignment.module), []).append(assignment.provider)
     return [
         {
             "municipality": m,

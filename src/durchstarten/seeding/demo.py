@@ -28,9 +28,9 @@ keys, and every one follows the NRW numbering (alphabetical within the Kreis, st
 
 Because all keys of a district are verified, `District.is_demo` is False for the five
 districts (`keys_verified` below). If a key turns out wrong, set that district's
-`keys_verified` to False: the district is then marked as demo data. Demo content that is *not* from the
-reports (the coordinating-office posts, the Paderborn coaching provider) says "(Demo)" in
-its name or title.
+`keys_verified` to False: the district is then marked as demo data. Demo content that is
+*not* from the reports (the coordinating-office posts, the Paderborn coaching provider)
+says "(Demo)" in its name or title.
 """
 
 import datetime as dt
@@ -51,6 +51,7 @@ from durchstarten.organisation.models import (
     ProviderAssignment,
 )
 from durchstarten.organisation.services import assignment_validate
+from durchstarten.seeding.demo_cases import CASE_MANAGER_USERNAMES, DemoCasesResult, seed_demo_cases
 
 DEMO_PASSWORD = "Durchstarten-Demo-2026"  # noqa: S105 - published demo password, DEBUG only
 # Demo users carry this e-mail domain (".invalid" never resolves); it tells them apart from
@@ -321,6 +322,7 @@ class DemoSeedResult:
     positions: int = 0
     users: int = 0
     created: dict[str, int] = field(default_factory=dict)
+    cases: DemoCasesResult | None = None
 
     def count(self, kind: str, created: bool) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
@@ -337,7 +339,7 @@ def demo_users():
 
 def _check_no_foreign_accounts() -> None:
     taken = sorted(
-        User.objects.filter(username__in=DEMO_USERNAMES)
+        User.objects.filter(username__in=DEMO_USERNAMES + CASE_MANAGER_USERNAMES)
         .exclude(email__iendswith=f"@{DEMO_EMAIL_DOMAIN}")
         .values_list("username", flat=True)
     )
@@ -349,8 +351,12 @@ def _check_no_foreign_accounts() -> None:
 
 
 @transaction.atomic
-def seed_demo() -> DemoSeedResult:
-    """Create or update the demo districts and logins; safe to run repeatedly."""
+def seed_demo(*, with_cases: bool = True) -> DemoSeedResult:
+    """Create or update the demo districts and logins; safe to run repeatedly.
+
+    With `with_cases`, districts without participants also get a demo caseload (see
+    `demo_cases`); districts that have participants keep theirs.
+    """
     _check_no_foreign_accounts()
     result = DemoSeedResult()
 
@@ -444,6 +450,13 @@ def seed_demo() -> DemoSeedResult:
             },
         )
         result.count("positions", created)
+
+    if with_cases:
+        result.cases = seed_demo_cases(
+            [districts[spec.ags] for spec in DISTRICTS],
+            email_domain=DEMO_EMAIL_DOMAIN,
+            programme_start=VALID_FROM,
+        )
 
     log_action(
         "seeding.demo",

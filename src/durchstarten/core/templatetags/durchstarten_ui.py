@@ -73,7 +73,9 @@ def kern_widget(field: BoundField):
     existing = field.field.widget.attrs.get("class")
     if existing:
         classes.append(existing)
-    return field.as_widget(attrs={"class": " ".join(classes)})
+    # No autofocus (Django sets it on the login form): it skips the skip link and the page's
+    # heading and intro for keyboard and screen-reader users.
+    return field.as_widget(attrs={"class": " ".join(classes), "autofocus": False})
 
 
 @register.filter
@@ -90,3 +92,17 @@ def is_checkbox(field: BoundField) -> bool:
 def is_select(field: BoundField) -> bool:
     return field.widget_type in {"select", "nullbooleanselect"}
 
+
+@register.filter
+def kern_choice(choice, has_errors=False):
+    """Render one radio button or checkbox of a choice group with the KERN classes."""
+    base = f"kern-form-check__{choice.data['type']}"
+    classes = [base]
+    if has_errors:
+        classes.append(f"{base}--error")
+    attrs = dict(choice.data["attrs"])
+    if attrs.get("class"):
+        classes.append(attrs["class"])
+    attrs["class"] = " ".join(classes)
+    choice.data["attrs"] = attrs
+    return choice.tag()

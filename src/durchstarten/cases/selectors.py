@@ -1,0 +1,377 @@
+"""Reads of case work data. Every queryset goes through core.scoping first."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from durchstarten.cases import names
+from durchstarten.cases.choices import DULDUNG_KINDS, OPEN_NEED_STATUSES, ResidenceStatusKind
+from durchstarten.cases.choices import TargetGroup as TG
+from durchstarten.cases.models import (
+    CaseGoal,
+    CaseStep,
+    Consent,
+    Contact,
+    Enrollment,
+    Need,
+    Participant,
+    ParticipantNameKey,
+    ResidenceStatus,
+    Task,
+)
+from durchstarten.cases.rules import MAX_AGE, MIN_AGE, target_group_on, years_before
+from durchstarten.core.models import Membership, Role, User
+from durchstarten.core.scoping import (
+    CASE_WORK_ROLES,
+    access_for,
+    can_read_notes,
+    scope_organisation,
+    scope_participants,
+)
+from durchstarten.organisation.models import District
+from durchstarten.organisation.selectors import staff_list_for_user
+
+SORTS = {
+    "name": ("family_name", "given_names", "pk"),
+    "-name": ("-family_name", "-given_names", "-pk"),
+    "birth": ("date_of_birth", "pk"),
+    "-birth": ("-date_of_birth", "-pk"),
+    "contact": ("last_contact_on", "pk"),
+    "-contact": ("-last_contact_on", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+}
+_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def participant_list_for_user(
+    user: User, *, district_id: int | None = None
+) -> QuerySet[Participant]:
+    qs = scope_participants(Participant.objects.all(), user)
+    return qs.filter(district_id=district_id) if district_id is not None else qs
+
+
+def get_participant_for_user(user: User, public_id: UUID) -> Participant:
+    """One participant, or 404 alike for "does not exist" and "not yours"."""
+    return get_object_or_404(
+        participant_list_for_user(user).select_related(
+            "municipality", "case_manager", "coach", "coaching_provider", "district"
+        ),
+        public_id=public_id,
+    )
+
+
+def current_status_kind(day: dt.date) -> Subquery:
+    return Subquery(
+        ResidenceStatus.objects.filter(participant=OuterRef("pk"), valid_from__lte=day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+        .order_by("-valid_from", "-id")
+        .values("kind")[:1],
+        output_field=CharField(),
+    )
+
+
+def with_target_group(qs: QuerySet[Participant], day: dt.date) -> QuerySet[Participant]:
+    """Annotate `status_kind` and `target_group` on the day, computed in the database with
+    the same rule as cases.rules.target_group_on."""
+    in_age = Q(date_of_birth__lte=years_before(day, MIN_AGE)) & Q(
+        date_of_birth__gt=years_before(day, MAX_AGE + 1)
+    )
+    return qs.annotate(status_kind=current_status_kind(day)).annotate(
+        target_group=Case(
+            When(date_of_birth__isnull=True, then=Value(TG.UNDETERMINED)),
+            When(~in_age, then=Value(TG.NOT_ELIGIBLE)),
+            When(status_kind__isnull=True, then=Value(TG.UNDETERMINED)),
+            When(status_kind__in=[k.value for k in DULDUNG_KINDS], then=Value(TG.PRIMARY)),
+            When(status_kind=ResidenceStatusKind.GESTATTUNG, then=Value(TG.SECONDARY)),
+            default=Value(TG.OTHER_NEED),
+            output_field=CharField(),
+        )
+    )
+
+
+def search_by_name(qs: QuerySet[Participant], query: str) -> QuerySet[Participant]:
+    """Every word of the query must match one of the person's names, spelling-tolerantly."""
+    for token in names.tokens(query):
+        keys = names.query_keys(token)
+        if not keys:
+            continue
+        condition = Q()
+        for key in keys:
+            condition |= Q(key__startswith=key)
+        qs = qs.filter(
+            Exists(ParticipantNameKey.objects.filter(condition, participant=OuterRef("pk")))
+        )
+    return qs
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    query: str = ""
+    stage: str = ""
+    target_group: str = ""
+    municipality_id: int | None = None
+    case_manager_id: int | None = None
+    open_needs: bool = False
+    task_overdue: bool = False
+    sort: str = "name"
+
+
+def case_list(user: User, *, district_id: int, filters: CaseFilters, day: dt.date | None = None):
+    """The case list: scoped, filtered, sorted; one query per page whatever its length."""
+    day = day or timezone.localdate()
+    qs = participant_list_for_user(user, district_id=district_id)
+    query = filters.query.strip()
+    if match := _DATE.match(query):
+        day_, month, year = (int(part) for part in match.groups())
+        try:
+            qs = qs.filter(date_of_birth=dt.date(year, month, day_))
+        except ValueError:
+            qs = qs.none()
+    elif query:
+        qs = search_by_name(qs, query)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.municipality_id:
+        qs = qs.filter(municipality_id=filters.municipality_id)
+    if filters.case_manager_id:
+        qs = qs.filter(case_manager_id=filters.case_manager_id)
+    open_needs = Need.objects.filter(participant=OuterRef("pk"), status__in=OPEN_NEED_STATUSES)
+    if filters.open_needs:
+        qs = qs.filter(Exists(open_needs))
+    if filters.task_overdue:
+        qs = qs.filter(
+            Exists(
+                Task.objects.filter(
+                    participant=OuterRef("pk"), done_at__isnull=True, due_date__lt=day
+                )
+            )
+        )
+    qs = with_target_group(qs, day)
+    if filters.target_group:
+        qs = qs.filter(target_group=filters.target_group)
+    qs = qs.annotate(
+        open_need_count=Subquery(
+            open_needs.order_by().values("participant").annotate(n=Count("pk")).values("n")[:1]
+        )
+    )
+    return qs.select_related("municipality", "case_manager").order_by(
+        *SORTS.get(filters.sort, SORTS["name"])
+    )
+
+
+# --- The participant page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: dt.date
+    kind: str
+    title: str
+    detail: str = ""
+    obj: object = None
+
+
+def participant_timeline(participant: Participant) -> list[TimelineEvent]:
+    """Everything that happened, newest first; one query per kind of record."""
+    events: list[TimelineEvent] = []
+    for item in participant.outreaches.all():
+        events.append(
+            TimelineEvent(
+                item.date, "outreach", item.get_result_display(), item.get_channel_display(), item
+            )
+        )
+    for item in participant.consents.select_related("provider"):
+        events.append(
+            TimelineEvent(
+                item.given_on, "consent", item.get_purpose_display(), str(item.provider or ""), item
+            )
+        )
+        if item.withdrawn_on:
+            events.append(
+                TimelineEvent(
+                    item.withdrawn_on,
+                    "consent_withdrawn",
+                    item.get_purpose_display(),
+                    str(item.provider or ""),
+                    item,
+                )
+            )
+    for item in participant.residence_statuses.all():
+        events.append(
+            TimelineEvent(
+                item.valid_from, "status", item.get_kind_display(), item.document_note, item
+            )
+        )
+    for item in participant.enrollments.select_related("case_manager"):
+        events.append(TimelineEvent(item.entry_date, "entry", "", str(item.case_manager), item))
+        if item.exit_date:
+            events.append(
+                TimelineEvent(item.exit_date, "exit", item.get_exit_reason_display(), "", item)
+            )
+    for item in participant.needs.all():
+        events.append(
+            TimelineEvent(
+                item.identified_on,
+                "need",
+                item.get_category_display(),
+                item.get_status_display(),
+                item,
+            )
+        )
+    for item in participant.contacts.select_related("author"):
+        events.append(
+            TimelineEvent(
+                item.date, "contact", item.get_channel_display(), f"{item.duration_minutes}", item
+            )
+        )
+    for item in participant.tasks.filter(done_at__isnull=False):
+        events.append(
+            TimelineEvent(timezone.localdate(item.done_at), "task_done", item.title, "", item)
+        )
+    events.sort(key=lambda event: event.day, reverse=True)
+    return events
+
+
+def participant_detail(user: User, participant: Participant, *, day: dt.date | None = None) -> dict:
+    """What the participant page shows; counselling notes only for entitled staff."""
+    day = day or timezone.localdate()
+    statuses = list(participant.residence_statuses.all())
+    return {
+        "target_group": target_group_on(
+            date_of_birth=participant.date_of_birth, statuses=statuses, day=day
+        ),
+        "statuses": statuses,
+        "consents": list(participant.consents.select_related("provider")),
+        "enrollments": list(
+            participant.enrollments.select_related("case_manager", "coach", "coaching_provider")
+        ),
+        "needs": list(participant.needs.all()),
+        "goals": list(CaseGoal.objects.filter(participant=participant).prefetch_related("steps")),
+        "contacts": list(Contact.objects.filter(participant=participant).select_related("author")),
+        "open_tasks": list(
+            participant.tasks.filter(done_at__isnull=True).select_related("assignee")
+        ),
+        "timeline": participant_timeline(participant),
+        "can_read_notes": can_read_notes(user, participant),
+    }
+
+
+# --- Tasks ---------------------------------------------------------------------------------
+
+
+def my_tasks(user: User, *, district_id: int, day: dt.date | None = None) -> dict[str, list[Task]]:
+    """Open tasks of the user in the district: overdue and upcoming (next 14 days)."""
+    day = day or timezone.localdate()
+    visible = participant_list_for_user(user, district_id=district_id)
+    tasks = (
+        Task.objects.filter(assignee=user, district_id=district_id, done_at__isnull=True)
+        .filter(Q(participant__isnull=True) | Q(participant__in=visible))
+        .select_related("participant")
+        .order_by("due_date", "pk")
+    )
+    overdue = list(tasks.filter(due_date__lt=day))
+    upcoming = list(tasks.filter(due_date__gte=day, due_date__lte=day + dt.timedelta(days=14)))
+    return {"overdue": overdue, "upcoming": upcoming}
+
+
+def get_task_for_user(user: User, pk: int) -> Task:
+    visible = participant_list_for_user(user)
+    districts = access_for(user).district_ids
+    return get_object_or_404(
+        Task.objects.filter(district_id__in=districts).filter(
+            Q(participant__isnull=True, assignee=user) | Q(participant__in=visible)
+        ),
+        pk=pk,
+    )
+
+
+# --- Case work records of one participant ----------------------------------------------------
+# The participant comes from get_participant_for_user, so these only narrow to its records and
+# answer 404 alike for another participant's record and for one that does not exist.
+
+
+def get_need_for_participant(participant: Participant, need_id: int) -> Need:
+    return get_object_or_404(Need.objects.filter(participant=participant), pk=need_id)
+
+
+def get_goal_for_participant(participant: Participant, goal_id: int) -> CaseGoal:
+    return get_object_or_404(CaseGoal.objects.filter(participant=participant), pk=goal_id)
+
+
+def get_step_for_participant(participant: Participant, step_id: int) -> CaseStep:
+    return get_object_or_404(
+        CaseStep.objects.filter(goal__participant=participant).select_related("goal"), pk=step_id
+    )
+
+
+def get_contact_for_participant(participant: Participant, contact_id: int) -> Contact:
+    return get_object_or_404(
+        Contact.objects.filter(participant=participant).select_related("author"), pk=contact_id
+    )
+
+
+def need_choices_for_participant(participant: Participant) -> QuerySet[Need]:
+    """The participant's needs a goal may be linked to."""
+    return Need.objects.filter(participant=participant)
+
+
+def task_assignee_list_for_user(user: User, *, district: District) -> QuerySet[User]:
+    """Staff of the district who do case work and may be given a task."""
+    return (
+        staff_list_for_user(user, district=district)
+        .filter(memberships__district=district, memberships__role__in=CASE_WORK_ROLES)
+        .distinct()
+    )
+
+
+# --- Choices and single records for the participant page -----------------------------------
+
+
+def case_manager_choices(user: User, *, district_id: int) -> QuerySet[User]:
+    """People who may be responsible for a case: the district's case managers and coordinators."""
+    memberships = scope_organisation(
+        Membership.objects.filter(
+            district_id=district_id, role__in=[Role.CASE_MANAGER, Role.COORDINATOR]
+        ),
+        user,
+    )
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def coach_choices(user: User, *, district_id: int) -> QuerySet[User]:
+    """Coaches of the district's providers."""
+    memberships = scope_organisation(
+        Membership.objects.filter(district_id=district_id, role=Role.COACH), user
+    )
+    return User.objects.filter(pk__in=memberships.values("user_id")).order_by(
+        "last_name", "first_name", "username"
+    )
+
+
+def get_consent_for_participant(participant: Participant, consent_id: int) -> Consent:
+    """A consent of a participant the caller already got through get_participant_for_user."""
+    return get_object_or_404(participant.consents.all(), pk=consent_id)
+
+
+def open_enrollment(participant: Participant) -> Enrollment | None:
+    """The participant's current stay in the programme (at most one is open)."""
+    return participant.enrollments.filter(exit_date__isnull=True).first()

@@ -1,0 +1,1 @@
+"""Writes to case work. Every entry point (web, API, import, commands) goes through here."""
