@@ -7,6 +7,7 @@ DEVSTAMP  := $(VENV)/.installed-dev
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 PYTEST_ARGS ?=
+DE_PO     := src/durchstarten/locale/de/LC_MESSAGES/django.po
 
 .PHONY: run serve test lint format messages install install-dev browser-deps vendor clean
 
@@ -53,8 +54,7 @@ test: $(DEVSTAMP) lint browser-deps
 # Needs GNU gettext; the compiled .mo files are committed so that run and test do not.
 messages: $(DEVSTAMP)
 	cd src/durchstarten && ../../$(BIN)/durchstarten makemessages -l de -l en --no-obsolete -i 'seeding/*'
-	# German is the source language: its catalogue repeats the message ids.
-	msgen src/durchstarten/locale/de/LC_MESSAGES/django.po -o src/durchstarten/locale/de/LC_MESSAGES/django.po
+		$(PY) scripts/fill-source-catalogue $(DE_PO)
 	cd src/durchstarten && ../../$(BIN)/durchstarten compilemessages -v 0
 
 # Refreshes the committed front-end assets from the npm registry (versions pinned in package.json).

@@ -18,6 +18,8 @@ class SortedFilterForm(forms.Form):
     sort_fields: dict[str, tuple] = {}
 
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Every filter is optional; marking each one so would only be noise.
+    hide_optional_marker = True
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data if data is not None else {}, **kwargs)

@@ -3,14 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from durchstarten.core.decorators import require_role
+from durchstarten.core.decorators import in_active_district, require_role
 from durchstarten.core.forms import add_service_error
 from durchstarten.core.lists import paginate
 from durchstarten.core.models import Role
@@ -30,13 +29,6 @@ from durchstarten.organisation.models import Module
 DISTRICT_ROLES = (Role.COORDINATOR, Role.CASE_MANAGER)
 ASSIGNMENT_ROLES = (*DISTRICT_ROLES, Role.COACH, Role.PROVIDER_STAFF)
 STATEWIDE_ROLES = (Role.STATE_ANALYST, Role.ADMIN)
-
-
-def _in_active_district(request, obj):
-    """404 for records of another district, also of one the user holds another role in."""
-    if obj.district_id != request.membership.district_id:
-        raise Http404
-    return obj
 
 
 def _may_edit(request) -> bool:
@@ -114,9 +106,7 @@ def provider_list(request):
 
 @require_role(*DISTRICT_ROLES)
 def provider_detail(request, public_id):
-    provider = _in_active_district(
-        request, selectors.get_provider_for_user(request.user, public_id)
-    )
+    provider = in_active_district(request, selectors.get_provider_for_user(request.user, public_id))
     assignments = (
         selectors.assignment_list_for_user(request.user, district=request.membership.district)
         .filter(provider=provider)
@@ -161,9 +151,7 @@ def provider_create(request):
 @require_http_methods(["GET", "POST"])
 @require_role(Role.COORDINATOR)
 def provider_edit(request, public_id):
-    provider = _in_active_district(
-        request, selectors.get_provider_for_user(request.user, public_id)
-    )
+    provider = in_active_district(request, selectors.get_provider_for_user(request.user, public_id))
     initial = {name: getattr(provider, name) for name in services.PROVIDER_FIELDS}
     form = _bound(ProviderForm, request, initial={**initial, "version": provider.version})
     form.fields["version"].required = True
@@ -242,7 +230,7 @@ def assignment_create(request):
 @require_http_methods(["GET", "POST"])
 @require_role(Role.COORDINATOR)
 def assignment_edit(request, public_id):
-    assignment = _in_active_district(
+    assignment = in_active_district(
         request, selectors.get_assignment_for_user(request.user, public_id)
     )
     initial = {name: getattr(assignment, name) for name in services.ASSIGNMENT_FIELDS}
@@ -270,7 +258,7 @@ def assignment_edit(request, public_id):
 @require_http_methods(["GET", "POST"])
 @require_role(Role.COORDINATOR)
 def assignment_delete(request, public_id):
-    assignment = _in_active_district(
+    assignment = in_active_district(
         request, selectors.get_assignment_for_user(request.user, public_id)
     )
     if request.method == "POST":
@@ -336,9 +324,7 @@ def position_create(request):
 @require_http_methods(["GET", "POST"])
 @require_role(Role.COORDINATOR)
 def position_edit(request, public_id):
-    position = _in_active_district(
-        request, selectors.get_position_for_user(request.user, public_id)
-    )
+    position = in_active_district(request, selectors.get_position_for_user(request.user, public_id))
     initial = {name: getattr(position, name) for name in services.POSITION_FIELDS}
     form = _position_form(request, initial={**initial, "version": position.version})
     form.fields["version"].required = True
@@ -361,9 +347,7 @@ def position_edit(request, public_id):
 @require_http_methods(["GET", "POST"])
 @require_role(Role.COORDINATOR)
 def position_delete(request, public_id):
-    position = _in_active_district(
-        request, selectors.get_position_for_user(request.user, public_id)
-    )
+    position = in_active_district(request, selectors.get_position_for_user(request.user, public_id))
     if request.method == "POST":
         services.position_delete(actor=request.user, position=position)
         messages.success(request, _("Die Stelle wurde gelöscht."))

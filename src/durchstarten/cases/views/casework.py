@@ -20,13 +20,11 @@ from durchstarten.cases.forms.casework import NeedEditForm, section_form, task_f
 from durchstarten.cases.services import contacts as contact_services
 from durchstarten.cases.services import plan as plan_services
 from durchstarten.cases.services import tasks as task_services
+from durchstarten.cases.views._page import participant_for_request, section_response
 from durchstarten.core.audit import log_action
-from durchstarten.core.decorators import require_role
+from durchstarten.core.decorators import in_active_district, require_role
 from durchstarten.core.forms import add_service_error
-from durchstarten.core.models import Role
-from durchstarten.core.scoping import can_do_case_work, can_read_notes
-
-CASE_WORK_ROLES = (Role.COORDINATOR, Role.CASE_MANAGER, Role.COACH)
+from durchstarten.core.scoping import CASE_WORK_ROLES, can_read_notes
 
 # Where the "erledigt" button of a task sends the user back to.
 RETURN_TO_PARTICIPANT = "participant"
@@ -38,28 +36,16 @@ def _data(request):
     return request.POST if request.method == "POST" else None
 
 
-def _in_active_district(request, obj):
-    """404 for records of another district, also of one the user holds another role in."""
-    if obj.district_id != request.membership.district_id:
-        raise Http404
-    return obj
-
-
-def _participant(request, public_id):
-    return _in_active_district(request, selectors.get_participant_for_user(request.user, public_id))
-
-
 def _section(request, participant, section, *, message="", variant="success", bound_form=None):
-    """One section of the participant page, rendered with fresh data for htmx."""
-    context = {
-        "participant": participant,
-        "detail": selectors.participant_detail(request.user, participant),
-        "can_edit": can_do_case_work(request.user, participant),
-        "bound_form": bound_form,
-        "section_message": message,
-        "section_message_variant": variant,
-    }
-    return render(request, f"cases/partials/{section}.html", context)
+    """One section of the participant page for htmx, with summary and timeline refreshed."""
+    return section_response(
+        request,
+        participant,
+        f"cases/partials/{section}.html",
+        bound_form=bound_form,
+        section_message=message,
+        section_message_variant=variant,
+    )
 
 
 def _back_to_participant(request, participant, section, message):
@@ -93,7 +79,7 @@ def _submit(request, participant, form, *, section, title, save, success):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def need_create(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     form = section_form("need", user=request.user, participant=participant, data=_data(request))
     return _submit(
         request,
@@ -111,7 +97,7 @@ def need_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def need_edit(request, public_id, need_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     need = selectors.get_need_for_participant(participant, need_id)
     need.participant = participant
     initial = {
@@ -138,7 +124,7 @@ def need_edit(request, public_id, need_id):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def goal_create(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     form = section_form("goal", user=request.user, participant=participant, data=_data(request))
     return _submit(
         request,
@@ -156,7 +142,7 @@ def goal_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def goal_status(request, public_id, goal_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     goal = selectors.get_goal_for_participant(participant, goal_id)
     goal.participant = participant
     form = section_form(
@@ -176,7 +162,7 @@ def goal_status(request, public_id, goal_id):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def step_create(request, public_id, goal_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     goal = selectors.get_goal_for_participant(participant, goal_id)
     goal.participant = participant
     form = section_form(
@@ -196,7 +182,7 @@ def step_create(request, public_id, goal_id):
 @require_POST
 @require_role(*CASE_WORK_ROLES)
 def step_complete(request, public_id, step_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     step = selectors.get_step_for_participant(participant, step_id)
     step.goal.participant = participant
     plan_services.step_complete(actor=request.user, step=step)
@@ -214,7 +200,7 @@ def step_complete(request, public_id, step_id):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def contact_create(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     form = section_form("contact", user=request.user, participant=participant, data=_data(request))
     return _submit(
         request,
@@ -234,7 +220,7 @@ def contact_create(request, public_id):
 @require_role(*CASE_WORK_ROLES)
 def contact_note(request, public_id, contact_id):
     """One contact's full note, for the responsible staff only; every reading is logged."""
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     contact = selectors.get_contact_for_participant(participant, contact_id)
     if not can_read_notes(request.user, participant):
         raise Http404
@@ -255,7 +241,7 @@ def contact_note(request, public_id, contact_id):
 @require_http_methods(["GET", "POST"])
 @require_role(*CASE_WORK_ROLES)
 def task_create_for_participant(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     form = section_form("task", user=request.user, participant=participant, data=_data(request))
     return _submit(
         request,
@@ -309,7 +295,7 @@ def task_create(request):
 @require_role(*CASE_WORK_ROLES)
 def task_complete(request, task_id):
     """Mark a task done, from the participant page, the task list or the start page."""
-    task = _in_active_district(request, selectors.get_task_for_user(request.user, task_id))
+    task = in_active_district(request, selectors.get_task_for_user(request.user, task_id))
     message, variant = _("Die Aufgabe „%(title)s“ ist erledigt.") % {"title": task.title}, "success"
     try:
         task_services.task_complete(actor=request.user, task=task)
@@ -317,7 +303,7 @@ def task_complete(request, task_id):
         message, variant = " ".join(error.messages), "warning"
     return_to = request.POST.get("return_to", "")
     if return_to == RETURN_TO_PARTICIPANT and task.participant_id is not None:
-        participant = _participant(request, task.participant.public_id)
+        participant = participant_for_request(request, task.participant.public_id)
         if request.htmx:
             return _section(request, participant, "tasks", message=message, variant=variant)
         response = redirect("cases:participant_detail", public_id=participant.public_id)

@@ -7,18 +7,16 @@ timeline swapped out of band), other requests a redirect to the page.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, push_url
+from django_htmx.http import HttpResponseClientRedirect
 
 from durchstarten.cases import selectors
-from durchstarten.cases.choices import LANGUAGES, TargetGroup
+from durchstarten.cases.choices import TargetGroup
 from durchstarten.cases.filters import CaseFilterForm
 from durchstarten.cases.forms.participants import (
     ConsentForm,
@@ -31,15 +29,19 @@ from durchstarten.cases.forms.participants import (
     ResidenceStatusForm,
     add_service_error,
 )
-from durchstarten.cases.models import Participant
 from durchstarten.cases.services import consent as consent_services
 from durchstarten.cases.services import enrollment as enrollment_services
 from durchstarten.cases.services import participants as participant_services
+from durchstarten.cases.views._page import (
+    detail_context,
+    participant_for_request,
+    section_response,
+    staff_choices,
+)
 from durchstarten.core.audit import log_action
 from durchstarten.core.decorators import require_role
 from durchstarten.core.lists import paginate
 from durchstarten.core.models import Role
-from durchstarten.core.scoping import can_do_case_work
 from durchstarten.organisation.selectors import municipality_list_for_user, provider_list_for_user
 
 CASE_WORK = (Role.COORDINATOR, Role.CASE_MANAGER, Role.COACH)
@@ -53,36 +55,9 @@ SECTIONS = {
     "enrollment": ("cases/partials/enrollment.html", "teilnahme"),
 }
 
-TIMELINE_KINDS = {
-    "outreach": gettext_lazy("Kontaktaufnahme"),
-    "consent": gettext_lazy("Einwilligung erteilt"),
-    "consent_withdrawn": gettext_lazy("Einwilligung widerrufen"),
-    "status": gettext_lazy("Aufenthaltsstatus"),
-    "entry": gettext_lazy("Eintritt"),
-    "exit": gettext_lazy("Austritt"),
-    "need": gettext_lazy("Bedarf"),
-    "contact": gettext_lazy("Beratungskontakt"),
-    "task_done": gettext_lazy("Wiedervorlage erledigt"),
-}
-
-
-LANGUAGE_NAMES = dict(LANGUAGES)
-
 
 def _bound(form_class, request, **kwargs):
     return form_class(request.POST if request.method == "POST" else None, **kwargs)
-
-
-def _participant(request, public_id) -> Participant:
-    """The participant, or 404 alike for other districts, other providers' cases and roles
-    without case work (provider staff see referred persons elsewhere, never the case file)."""
-    membership = request.membership
-    if membership is None or membership.role not in CASE_WORK:
-        raise Http404
-    participant = selectors.get_participant_for_user(request.user, public_id)
-    if participant.district_id != membership.district_id:
-        raise Http404
-    return participant
 
 
 def _detail_url(participant, anchor="") -> str:
@@ -168,7 +143,7 @@ def participant_contact_first(request):
 
 @require_http_methods(["GET", "POST"])
 def participant_edit(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     form = _participant_form(request, initial=ParticipantForm.initial_for(participant))
     form.fields["version"].required = True
     if form.is_valid():
@@ -192,69 +167,11 @@ def participant_edit(request, public_id):
 # --- The participant page -------------------------------------------------------------------
 
 
-def _section_forms(request, participant, enrollment) -> dict:
-    """Unbound forms of the page's sections (a bound one replaces its form on errors)."""
-    staff = _staff_choices(request, participant)
-    enter_initial = {}
-    if request.membership.role == Role.CASE_MANAGER:
-        enter_initial["case_manager"] = request.user.pk
-    forms = {
-        "status_form": ResidenceStatusForm(),
-        "outreach_form": OutreachForm(),
-        "consent_form": ConsentForm(providers=staff["providers"]),
-        "enter_form": EnrollmentEnterForm(initial=enter_initial, **staff),
-    }
-    if enrollment is not None:
-        forms["exit_form"] = EnrollmentExitForm(initial={"version": enrollment.version})
-        forms["reassign_form"] = EnrollmentReassignForm(
-            initial={
-                "version": enrollment.version,
-                "case_manager": enrollment.case_manager_id,
-                "coaching_provider": enrollment.coaching_provider,
-                "coach": enrollment.coach_id,
-            },
-            **staff,
-        )
-    return forms
-
-
-def _detail_context(request, participant, *, forms=None, **extra) -> dict:
-    detail = selectors.participant_detail(request.user, participant)
-    enrollment = next((e for e in detail["enrollments"] if e.exit_date is None), None)
-    for consent in detail["consents"]:
-        consent.form_language_label = LANGUAGE_NAMES.get(consent.form_language, "")
-    return {
-        "participant": participant,
-        "detail": detail,
-        "can_edit": can_do_case_work(request.user, participant),
-        "open_enrollment": enrollment,
-        "timeline": [(event, TIMELINE_KINDS.get(event.kind, "")) for event in detail["timeline"]],
-        "outreaches": [event.obj for event in detail["timeline"] if event.kind == "outreach"],
-        "record_languages": [LANGUAGE_NAMES.get(code, code) for code in participant.languages],
-        **_section_forms(request, participant, enrollment),
-        **(forms or {}),
-        **extra,
-    }
-
-
 @require_http_methods(["GET"])
 def participant_detail(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     log_action("cases.participant.viewed", actor=request.user, obj=participant)
-    return render(request, "cases/participant_detail.html", _detail_context(request, participant))
-
-
-def _section_response(request, participant, section, **extra):
-    """The section alone (htmx), with the summary and the timeline swapped out of band."""
-    template, _anchor = SECTIONS[section]
-    context = _detail_context(request, participant, section_updated=True, oob=True, **extra)
-    parts = [
-        render_to_string(template, context, request=request),
-        render_to_string("cases/participant_detail.html#summary", context, request=request),
-        render_to_string("cases/partials/timeline.html", context, request=request),
-    ]
-    # Boosted forms would otherwise put the POST address into the browser history.
-    return push_url(HttpResponse("".join(parts)), False)
+    return render(request, "cases/participant_detail.html", detail_context(request, participant))
 
 
 def _section_write(request, participant, *, section, form_name, form, action, success):
@@ -268,11 +185,11 @@ def _section_write(request, participant, *, section, form_name, form, action, su
             return _section_done(request, participant, section, success)
     forms = {form_name: form}
     if request.htmx:
-        return _section_response(request, participant, section, forms=forms)
+        return section_response(request, participant, SECTIONS[section][0], forms=forms)
     return render(
         request,
         "cases/participant_detail.html",
-        _detail_context(request, participant, forms=forms),
+        detail_context(request, participant, forms=forms),
     )
 
 
@@ -280,21 +197,21 @@ def _section_done(request, participant, section, success):
     try:
         # Fresh from the database: the services changed stage and staff. A coach who just
         # withdrew the sharing consent no longer sees the person.
-        participant = _participant(request, participant.public_id)
+        participant = participant_for_request(request, participant.public_id)
     except Http404:
         messages.success(request, success)
         if request.htmx:
             return HttpResponseClientRedirect(reverse("cases:participant_list"))
         return redirect("cases:participant_list")
     if request.htmx:
-        return _section_response(request, participant, section, section_message=success)
+        return section_response(request, participant, SECTIONS[section][0], section_message=success)
     messages.success(request, success)
     return redirect(_detail_url(participant, SECTIONS[section][1]))
 
 
 @require_POST
 def status_create(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     return _section_write(
         request,
         participant,
@@ -310,7 +227,7 @@ def status_create(request, public_id):
 
 @require_POST
 def outreach_create(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     return _section_write(
         request,
         participant,
@@ -326,7 +243,7 @@ def outreach_create(request, public_id):
 
 @require_POST
 def consent_create(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     providers = provider_list_for_user(request.user, district=participant.district)
     return _section_write(
         request,
@@ -344,15 +261,18 @@ def consent_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request, public_id, consent_id):
     """GET asks for confirmation (in the consent section), POST withdraws."""
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     consent = selectors.get_consent_for_participant(participant, consent_id)
     if request.method == "POST":
         try:
             consent_services.consent_withdraw(actor=request.user, consent=consent)
         except ValidationError as error:
             if request.htmx:
-                return _section_response(
-                    request, participant, "consent", section_error=" ".join(error.messages)
+                return section_response(
+                    request,
+                    participant,
+                    SECTIONS["consent"][0],
+                    section_error=" ".join(error.messages),
                 )
             messages.error(request, " ".join(error.messages))
             return redirect(_detail_url(participant, "einwilligungen"))
@@ -360,21 +280,14 @@ def consent_withdraw(request, public_id, consent_id):
             request, participant, "consent", _("Die Einwilligung wurde widerrufen.")
         )
     if request.htmx:
-        return _section_response(request, participant, "consent", confirm_consent=consent)
+        return section_response(
+            request, participant, SECTIONS["consent"][0], confirm_consent=consent
+        )
     return render(
         request,
         "cases/participant_detail.html",
-        _detail_context(request, participant, confirm_consent=consent),
+        detail_context(request, participant, confirm_consent=consent),
     )
-
-
-def _staff_choices(request, participant) -> dict:
-    user, district_id = request.user, participant.district_id
-    return {
-        "case_managers": selectors.case_manager_choices(user, district_id=district_id),
-        "providers": provider_list_for_user(user, district=participant.district),
-        "coaches": selectors.coach_choices(user, district_id=district_id),
-    }
 
 
 def _open_enrollment(participant):
@@ -386,13 +299,13 @@ def _open_enrollment(participant):
 
 @require_POST
 def enrollment_enter(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     return _section_write(
         request,
         participant,
         section="enrollment",
         form_name="enter_form",
-        form=EnrollmentEnterForm(request.POST, **_staff_choices(request, participant)),
+        form=EnrollmentEnterForm(request.POST, **staff_choices(request, participant)),
         action=lambda data: enrollment_services.enrollment_enter(
             actor=request.user, participant=participant, **data
         ),
@@ -402,7 +315,7 @@ def enrollment_enter(request, public_id):
 
 @require_POST
 def enrollment_exit(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     return _section_write(
         request,
         participant,
@@ -418,13 +331,13 @@ def enrollment_exit(request, public_id):
 
 @require_POST
 def enrollment_reassign(request, public_id):
-    participant = _participant(request, public_id)
+    participant = participant_for_request(request, public_id)
     return _section_write(
         request,
         participant,
         section="enrollment",
         form_name="reassign_form",
-        form=EnrollmentReassignForm(request.POST, **_staff_choices(request, participant)),
+        form=EnrollmentReassignForm(request.POST, **staff_choices(request, participant)),
         action=lambda data: enrollment_services.enrollment_reassign(
             actor=request.user, enrollment=_open_enrollment(participant), **data
         ),
