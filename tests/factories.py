@@ -140,3 +140,30 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     purpose = ConsentPurpose.CASE_WORK
     given_on = dt.date(2026, 1, 1)
     form_language = "de"
+
+
+# --- Offers --------------------------------------------------------------------------------
+
+from durchstarten.offers import models as offer_models  # noqa: E402
+from durchstarten.offers.choices import OfferCategory, OfferKind  # noqa: E402
+
+
+class OfferFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = offer_models.Offer
+        skip_postgeneration_save = True
+
+    district = factory.SubFactory(DistrictFactory)
+    provider = None
+    organiser = "VHS"
+    kind = OfferKind.REGULAR
+    category = OfferCategory.INTEGRATION_COURSE
+    title = factory.Sequence(lambda n: f"Angebot {n}")
+    start_date = dt.date(2026, 12, 1)
+    end_date = dt.date(2027, 6, 30)
+    capacity = 10
+
+    @factory.post_generation
+    def municipalities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.municipalities.set(extracted)

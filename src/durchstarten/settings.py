@@ -4,10 +4,12 @@ Development defaults work out of the box (SQLite under var/); with DEBUG off the
 process refuses to start on the development secret key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from durchstarten.env import env_bool, env_int, env_list, env_str
@@ -41,23 +43,32 @@ INSTALLED_APPS = [
     "django.forms",
     "django_countries",
     "django_htmx",
+    "axes",
     "durchstarten.core",
     "durchstarten.organisation",
     "durchstarten.cases",
+    "durchstarten.offers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "durchstarten.core.security.SessionLifetimeMiddleware",
+    "durchstarten.core.security.NoStoreForAuthenticatedMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "durchstarten.core.middleware.ActiveMembershipMiddleware",
+    # After the active membership (its role goes into the audit log), before django-axes.
+    "durchstarten.core.audit_middleware.AuditRequestMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during the view into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "durchstarten.urls"
@@ -100,14 +111,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# django-axes first: it refuses a locked-out attempt before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout per username and client address together, so that one attacker cannot lock a
+# user out from everywhere; unknown usernames are counted exactly like known ones.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not extend it: the page promises 15 minutes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "durchstarten.core.security.lockout_response"
+# Successful logins belong in our audit log, not in a second table without retention.
+AXES_DISABLE_ACCESS_LOG = True
+
+# OWASP ASVS 5 (V6.2): length and a deny list, no composition rules, long passwords allowed.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
+        "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "de"
@@ -123,17 +151,38 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("DURCHSTARTEN_SESSION_SECONDS", 8 * 60 * 60)
+# Idle timeout: every request moves the server-side expiry on by this much.
+SESSION_COOKIE_AGE = env_int("DURCHSTARTEN_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Absolute lifetime from login, however active the session (core.security).
+DURCHSTARTEN_SESSION_ABSOLUTE_SECONDS = env_int(
+    "DURCHSTARTEN_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60
+)
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Templates carry no inline scripts, styles or event handlers; htmx is served from static.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("DURCHSTARTEN_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DURCHSTARTEN_HSTS_SECONDS", 31536000)
+    # Sent from the app's own host name, so they cover only it and its subdomains.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DURCHSTARTEN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DURCHSTARTEN_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
@@ -142,4 +191,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DURCHSTARTEN_LOG_LEVEL", "INFO")},
+    # django-axes announces itself at every start and every login; failures stay (masked).
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -22,6 +22,7 @@ urlpatterns = [
     path("rolle-wechseln/", core_views.switch_membership, name="switch_membership"),
     path("organisation/", include("durchstarten.organisation.urls")),
     path("faelle/", include("durchstarten.cases.urls")),
+    path("angebote/", include("durchstarten.offers.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from durchstarten.core.models import Membership, Role, User
 from durchstarten.organisation.models import (
@@ -165,7 +166,9 @@ def test_it_seeds_with_if_empty_into_an_empty_database():
 def test_it_lets_every_demo_login_sign_in_with_the_demo_password():
     seed()
     for username in ("admin", "koordination", "teilhabe", "coach", "traeger", "land"):
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        request = RequestFactory().post("/anmelden/")
+        user = authenticate(request, username=username, password=DEMO_PASSWORD)
+        assert user is not None, username
 
 
 def test_it_creates_a_demo_login_for_every_role():

@@ -1,5 +1,5 @@
-"""The demo caseload: seeded once for the module (it goes through the services and takes a
-while), inside a transaction that is rolled back at the end."""
+"""The demo caseload with its offers, referrals and outcomes: seeded once for the module (it
+goes through the services and takes a while), inside a transaction rolled back at the end."""
 
 from collections import Counter
 from io import StringIO
@@ -23,9 +23,14 @@ from durchstarten.cases.models import (
 )
 from durchstarten.cases.rules import age_on
 from durchstarten.cases.selectors import search_by_name
+from durchstarten.core.models import User
+from durchstarten.offers.choices import OfferKind, ReferralState
+from durchstarten.offers.models import Offer, Outcome, Referral, ReferralTransition
+from durchstarten.offers.selectors import referral_list_for_user
 from durchstarten.organisation.models import District, Module, ProviderAssignment
-from durchstarten.seeding.demo import DISTRICTS, GUETERSLOH
+from durchstarten.seeding.demo import CARITAS_GUETERSLOH, DISTRICTS, GUETERSLOH
 from durchstarten.seeding.demo_cases import SIZES
+from tests.seeding import offer_checks
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +111,17 @@ def test_it_shares_with_the_coaching_provider_only():
         "participant"
     )
     assert sharing.exists()
+    referred = set(
+        Referral.objects.filter(offer__provider__isnull=False).values_list(
+            "participant_id", "offer__provider_id", "proposed_on"
+        )
+    )
     for consent in sharing:
-        assert consent.provider_id == consent.participant.coaching_provider_id
+        # The coaching provider, or the provider of an offer the person was referred to on
+        # the day the consent was given.
+        assert consent.provider_id == consent.participant.coaching_provider_id or (
+            (consent.participant_id, consent.provider_id, consent.given_on) in referred
+        )
 
 
 def test_it_has_a_realistic_funnel_and_mix():
@@ -174,3 +188,73 @@ def test_it_adds_no_cases_when_run_again():
     assert [model.objects.count() for model in models] == before
     assert "5 Kreise hatten schon Fälle" in out.getvalue()
     assert District.objects.count() == 5
+
+
+# --- Offers, referrals and outcomes (`demo_offers`), on the same seeded demo -------------
+
+
+def test_it_seeds_offers_of_every_kind_in_every_demo_district(demo):
+    per_district = Counter(Offer.objects.values_list("district__ags", flat=True))
+    assert set(per_district) == {spec.ags for spec in DISTRICTS}
+    assert all(15 <= n <= 30 for n in per_district.values()), per_district
+    for spec in DISTRICTS:
+        offers = Offer.objects.filter(district__ags=spec.ags)
+        assert set(offers.values_list("kind", flat=True)) == set(OfferKind.values)
+        assert {2, 3, 4, 5} <= set(offers.exclude(module=None).values_list("module", flat=True))
+    module_2 = Offer.objects.filter(module=2)
+    assert all(o.requires_employment and o.min_german_level == "B1" for o in module_2)
+    assert all(o.women_only and o.childcare for o in Offer.objects.filter(module=5))
+    assert Offer.objects.filter(module=4, schedule="Mo–Fr 09:00–13:15").exists()
+    assert all("Beispielangaben" in o.description for o in Offer.objects.all())
+    assert "Demo-Angebote: " in demo
+
+
+def test_it_lets_only_the_coaching_providers_offer_coaching():
+    through = ProviderAssignment.municipalities.through
+    responsible = set(
+        through.objects.values_list("municipality_id", "providerassignment__provider_id")
+    )
+    for offer in Offer.objects.filter(module=Module.COACHING).prefetch_related("municipalities"):
+        assert offer.provider_id is not None
+        for municipality in offer.municipalities.all():
+            assert (municipality.pk, offer.provider_id) in responsible
+
+
+def test_every_demo_referral_keeps_the_rules():
+    states = offer_checks.check_referrals(eligibility=True)
+    assert set(states) == set(ReferralState.values)
+    offer_checks.check_capacity()
+    offer_checks.check_outcomes()
+    aborted = Referral.objects.filter(state=ReferralState.ABORTED)
+    assert all(r.abort_reason for r in aborted)
+    declined = set(
+        Referral.objects.filter(state=ReferralState.DECLINED).values_list("declined_by", flat=True)
+    )
+    assert declined == {"participant", "provider"}
+
+
+def test_it_places_about_two_thirds_of_those_entered():
+    entered = Participant.objects.exclude(stage=Stage.CONTACTED).count()
+    initiative, regular = offer_checks.placements()
+    assert 0.55 <= len(initiative | regular) / entered <= 0.8
+    assert len(initiative) > len(regular) > len(initiative & regular) > 0
+    with_outcome = Outcome.objects.values("participant").distinct().count()
+    assert 0.15 <= with_outcome / entered <= 0.35
+    assert Outcome.objects.filter(referral__isnull=False).exists()
+
+
+def test_it_gives_the_demo_provider_login_an_inbox():
+    staff = User.objects.get(username="traeger")
+    visible = referral_list_for_user(staff)
+    assert visible.filter(state__in=[ReferralState.PROPOSED, ReferralState.STARTED]).exists()
+    assert {r.offer.provider.name for r in visible} == {CARITAS_GUETERSLOH}
+
+
+def test_it_adds_no_offers_when_run_again():
+    models = (Offer, Referral, ReferralTransition, Outcome)
+    before = [model.objects.count() for model in models]
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("seed", "--demo", stdout=out)
+    assert [model.objects.count() for model in models] == before
+    assert "5 Kreise hatten schon Angebote" in out.getvalue()

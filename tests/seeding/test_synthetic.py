@@ -22,6 +22,8 @@ from durchstarten.cases.models import (
 )
 from durchstarten.cases.selectors import search_by_name
 from durchstarten.core.models import Membership, User
+from durchstarten.offers.choices import OfferKind
+from durchstarten.offers.models import Offer, Outcome, Referral, ReferralTransition
 from durchstarten.organisation.models import (
     District,
     Module,
@@ -31,6 +33,7 @@ from durchstarten.organisation.models import (
     ProviderAssignment,
 )
 from durchstarten.seeding.synthetic import build_plan
+from tests.seeding import offer_checks
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +293,79 @@ def test_it_replaces_synthetic_cases_too():
     seed("--districts", 2, "--participants", 300, "--seed", 3)
     seed("--districts", 2, "--participants", 150, "--seed", 3, "--replace")
     assert Participant.objects.count() == 150
+
+
+# --- Offers, referrals and outcomes -----------------------------------------------------
+
+
+def offer_snapshot() -> dict[str, list]:
+    return {
+        "offers": _rows(
+            Offer.objects,
+            "public_id",
+            "district__ags",
+            "provider__name",
+            "category",
+            "title",
+            "start_date",
+            "capacity",
+        ),
+        "referrals": _rows(
+            Referral.objects,
+            "participant__public_id",
+            "offer__public_id",
+            "state",
+            "proposed_on",
+            "accepted_on",
+            "started_on",
+            "ended_on",
+        ),
+        "transitions": _rows(
+            ReferralTransition.objects,
+            "referral__participant__public_id",
+            "referral__offer__public_id",
+            "to_state",
+            "on",
+        ),
+        "outcomes": _rows(Outcome.objects, "participant__public_id", "kind", "start_date"),
+    }
+
+
+def test_it_writes_the_same_offers_and_referrals_for_the_same_seed():
+    seed("--districts", 3, "--participants", 1200, "--seed", 7)
+    first = offer_snapshot()
+    seed("--districts", 3, "--participants", 1200, "--seed", 7, "--replace")
+    assert offer_snapshot() == first
+    assert first["referrals"] and first["outcomes"]
+    seed("--districts", 3, "--participants", 1200, "--seed", 8, "--replace")
+    assert offer_snapshot()["referrals"] != first["referrals"]
+
+
+@pytest.mark.parametrize(("participants", "expected"), [(0, 20), (4000, 40)])
+def test_it_scales_the_offers_with_the_participants(participants, expected):
+    output = seed("--districts", 1, "--participants", participants, "--seed", 2)
+    assert Offer.objects.count() == expected
+    assert f"Angebote: {expected} " in output
+    assert set(Offer.objects.values_list("kind", flat=True)) == set(OfferKind.values)
+
+
+def test_it_keeps_the_rules_of_referrals_and_outcomes():
+    seed("--districts", 3, "--participants", 1500, "--seed", 4)
+    states = offer_checks.check_referrals(eligibility=True)
+    assert {"proposed", "accepted", "started", "completed", "aborted", "declined"} <= set(states)
+    offer_checks.check_capacity()
+    offer_checks.check_outcomes()
+    for offer in Offer.objects.select_related("provider").prefetch_related("municipalities"):
+        assert offer.provider is None or offer.provider.district_id == offer.district_id
+        assert {m.district_id for m in offer.municipalities.all()} <= {offer.district_id}
+    entered = Participant.objects.exclude(stage=Stage.CONTACTED).count()
+    initiative, regular = offer_checks.placements()
+    assert 0.3 <= len(initiative | regular) / entered <= 0.8
+    assert initiative & regular
+
+
+def test_it_replaces_offers_and_referrals_too():
+    seed("--districts", 2, "--participants", 600, "--seed", 3)
+    seed("--districts", 2, "--participants", 300, "--seed", 3, "--replace")
+    assert Offer.objects.count() == 40
+    assert not Referral.objects.exclude(participant__in=Participant.objects.all()).exists()

@@ -44,6 +44,7 @@ from durchstarten.core.scoping import (
     scope_organisation,
     scope_participants,
 )
+from durchstarten.offers.models import ReferralTransition
 from durchstarten.organisation.models import District
 from durchstarten.organisation.selectors import staff_list_for_user
 
@@ -241,6 +242,16 @@ def participant_timeline(participant: Participant) -> list[TimelineEvent]:
                 item.date, "contact", item.get_channel_display(), f"{item.duration_minutes}", item
             )
         )
+    for item in ReferralTransition.objects.filter(referral__participant=participant).select_related(
+        "referral__offer"
+    ):
+        events.append(
+            TimelineEvent(
+                item.on, "referral", item.referral.offer.title, item.get_to_state_display(), item
+            )
+        )
+    for item in participant.outcomes.all():
+        events.append(TimelineEvent(item.start_date, "outcome", item.get_kind_display(), "", item))
     for item in participant.tasks.filter(done_at__isnull=False):
         events.append(
             TimelineEvent(timezone.localdate(item.done_at), "task_done", item.title, "", item)

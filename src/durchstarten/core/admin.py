@@ -25,11 +25,24 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is never edited by hand."""
+    """Read-only: the audit log is never edited by hand (the database refuses it, too)."""
 
-    list_display = ("occurred_at", "actor", "action", "object_type", "object_id", "district")
-    list_filter = ("action", "district")
+    list_display = (
+        "sequence",
+        "occurred_at",
+        "actor",
+        "actor_role",
+        "action",
+        "outcome",
+        "object_type",
+        "object_id",
+        "district",
+    )
+    list_filter = ("outcome", "action", "district")
+    list_select_related = ("actor", "district")
+    search_fields = ("=object_id", "=action")
     date_hierarchy = "occurred_at"
+    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "durchstarten.core"
     label = "core"
     verbose_name = _("Benutzer und Zugriff")
+
+    def ready(self) -> None:
+        from durchstarten.core import signals  # noqa: F401  (connects the audit receivers)

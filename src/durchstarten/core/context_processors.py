@@ -11,6 +11,13 @@ _NAVIGATION = [
     (_("Start"), "home", None),
     (_("Fälle"), "cases:participant_list", CASE_WORK_ROLES),
     (_("Meine Aufgaben"), "cases:my_tasks", CASE_WORK_ROLES),
+    (
+        _("Angebote"),
+        "offers:offer_list",
+        {Role.COORDINATOR, Role.CASE_MANAGER, Role.COACH, Role.PROVIDER_STAFF},
+    ),
+    (_("Vermittlungen"), "offers:inbox", {Role.PROVIDER_STAFF}),
+    (_("Angebotslücken"), "offers:gaps", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Kreis"), "organisation:district_overview", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Träger"), "organisation:provider_list", DISTRICT_WIDE_ROLES),
     (_("Zuständigkeiten"), "organisation:assignment_list", None),

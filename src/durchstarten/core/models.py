@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -133,33 +134,58 @@ class Membership(models.Model):
             raise ValidationError(errors)
 
 
-class AuditEntry(models.Model):
-    """Append-only record of who did what to which object; holds no participant data."""
+class AuditOutcome(models.TextChoices):
+    OK = "ok", _("ausgeführt")
+    DENIED = "denied", _("verweigert")
+    FAILED = "failed", _("fehlgeschlagen")
 
-    occurred_at = models.DateTimeField(_("Zeitpunkt"), auto_now_add=True, db_index=True)
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained record of who did what to which object.
+
+    Holds ids, roles and field names, never participants' personal data, so that erasing a
+    participant never requires editing the log. `sequence` numbers entries without gaps;
+    `hash` covers the chained fields and `prev_hash` (see durchstarten.core.audit).
+    Actor and district are kept as ids even after the user or district is deleted: the
+    chain covers them, so they are never set to NULL.
+    """
+
+    sequence = models.PositiveBigIntegerField(_("laufende Nummer"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(
+        _("Zeitpunkt"), default=timezone.now, db_index=True, editable=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("Benutzer*in"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         related_name="+",
     )
+    actor_role = models.CharField(_("Rolle"), max_length=20, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-Adresse"), null=True, blank=True)
     action = models.CharField(_("Aktion"), max_length=100)
+    outcome = models.CharField(
+        _("Ergebnis"), max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.OK
+    )
     district = models.ForeignKey(
         "organisation.District",
         verbose_name=_("Kreis"),
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         null=True,
         related_name="+",
     )
     object_type = models.CharField(_("Objekttyp"), max_length=100, blank=True)
     object_id = models.CharField(_("Objekt"), max_length=64, blank=True)
     data = models.JSONField(_("Daten"), default=dict, blank=True)
+    prev_hash = models.CharField(_("Hash des Vorgängers"), max_length=64, editable=False)
+    hash = models.CharField(_("Hash"), max_length=64, editable=False)
 
     class Meta:
         verbose_name = _("Protokolleintrag")
         verbose_name_plural = _("Protokolleinträge")
-        ordering = ["-occurred_at", "-id"]
+        ordering = ["-sequence"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
 
     def __str__(self) -> str:

@@ -171,3 +171,45 @@ def can_read_notes(user: User, participant) -> bool:
     if user.pk in (participant.case_manager_id, participant.coach_id):
         return True
     return Role.COORDINATOR in access_for(user).roles_in(participant.district_id)
+
+
+def referrals_q(user: User, *, day=None) -> Q:
+    """Referrals the user may see.
+
+    Case workers: referrals of the participants they see. Provider staff: referrals to their
+    provider's offers, and only while the participant's consent to share with that provider
+    is in force — withdrawal ends their access at once.
+    """
+    from durchstarten.cases.choices import ConsentPurpose
+    from durchstarten.cases.models import Consent
+
+    day = day or timezone.localdate()
+    access = access_for(user)
+    condition = participants_q(user, prefix="participant__", day=day)
+    staff_of = {
+        provider_id
+        for district_id, providers in access.provider_ids.items()
+        if Role.PROVIDER_STAFF in access.roles_in(district_id)
+        for provider_id in providers
+    }
+    if staff_of:
+        consent = Consent.objects.filter(
+            participant=OuterRef("participant"),
+            purpose=ConsentPurpose.PROVIDER_SHARING,
+            provider=OuterRef("offer__provider"),
+            given_on__lte=day,
+        ).filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+        condition |= Q(offer__provider__in=staff_of) & Q(Exists(consent))
+    return condition
+
+
+def can_manage_offer(user: User, offer) -> bool:
+    """Coordinators manage their district's offers; provider staff their own provider's."""
+    if has_role(user, offer.district_id, {Role.COORDINATOR}):
+        return True
+    access = access_for(user)
+    return (
+        Role.PROVIDER_STAFF in access.roles_in(offer.district_id)
+        and offer.provider_id is not None
+        and offer.provider_id in access.provider_ids.get(offer.district_id, frozenset())
+    )

@@ -51,7 +51,13 @@ from durchstarten.organisation.models import (
     ProviderAssignment,
 )
 from durchstarten.organisation.services import assignment_validate
-from durchstarten.seeding.demo_cases import CASE_MANAGER_USERNAMES, DemoCasesResult, seed_demo_cases
+from durchstarten.seeding.demo_cases import (
+    CASE_MANAGER_USERNAMES,
+    DemoCasesResult,
+    case_manager_for,
+    seed_demo_cases,
+)
+from durchstarten.seeding.demo_offers import EXTRA_USERNAMES, DemoOffersResult, seed_demo_offers
 
 DEMO_PASSWORD = "Durchstarten-Demo-2026"  # noqa: S105 - published demo password, DEBUG only
 # Demo users carry this e-mail domain (".invalid" never resolves); it tells them apart from
@@ -323,6 +329,7 @@ class DemoSeedResult:
     users: int = 0
     created: dict[str, int] = field(default_factory=dict)
     cases: DemoCasesResult | None = None
+    offers: DemoOffersResult | None = None
 
     def count(self, kind: str, created: bool) -> None:
         setattr(self, kind, getattr(self, kind) + 1)
@@ -339,7 +346,7 @@ def demo_users():
 
 def _check_no_foreign_accounts() -> None:
     taken = sorted(
-        User.objects.filter(username__in=DEMO_USERNAMES + CASE_MANAGER_USERNAMES)
+        User.objects.filter(username__in=DEMO_USERNAMES + CASE_MANAGER_USERNAMES + EXTRA_USERNAMES)
         .exclude(email__iendswith=f"@{DEMO_EMAIL_DOMAIN}")
         .values_list("username", flat=True)
     )
@@ -355,7 +362,8 @@ def seed_demo(*, with_cases: bool = True) -> DemoSeedResult:
     """Create or update the demo districts and logins; safe to run repeatedly.
 
     With `with_cases`, districts without participants also get a demo caseload (see
-    `demo_cases`); districts that have participants keep theirs.
+    `demo_cases`); districts that have participants keep theirs. Districts without offers
+    then get offers, and their entered participants referrals and outcomes (`demo_offers`).
     """
     _check_no_foreign_accounts()
     result = DemoSeedResult()
@@ -456,6 +464,11 @@ def seed_demo(*, with_cases: bool = True) -> DemoSeedResult:
             [districts[spec.ags] for spec in DISTRICTS],
             email_domain=DEMO_EMAIL_DOMAIN,
             programme_start=VALID_FROM,
+        )
+        result.offers = seed_demo_offers(
+            [districts[spec.ags] for spec in DISTRICTS],
+            email_domain=DEMO_EMAIL_DOMAIN,
+            case_manager_for=case_manager_for,
         )
 
     log_action(

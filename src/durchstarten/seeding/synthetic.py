@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from durchstarten.cases.models import (
     CaseGoal,
@@ -43,6 +44,7 @@ from durchstarten.organisation.models import (
     ProviderAssignment,
 )
 from durchstarten.seeding.synthetic_cases import DistrictContext, write_cases
+from durchstarten.seeding.synthetic_offers import ReferralWriter, delete_offers, write_offers
 
 DISTRICT_NAME_PREFIX = "Synthetischer Kreis"
 AGS_PREFIX = "99"
@@ -149,6 +151,8 @@ class SyntheticSeedResult:
     replaced_districts: int = 0
     participants: int = 0
     case_rows: dict[str, int] = field(default_factory=dict)
+    offers: int = 0
+    offer_municipalities: int = 0
 
 
 # --- Planning (pure, deterministic) --------------------------------------------------------
@@ -287,6 +291,7 @@ def delete_synthetic() -> int:
     # Case data first, with plain DELETEs (no per-row cascade collection in Python).
     db = transaction.get_connection().alias
     in_districts = {"participant__district__in": districts}
+    delete_offers(districts)
     CaseStep.objects.filter(goal__participant__district__in=districts)._raw_delete(db)
     for model in (
         CaseGoal,
@@ -509,12 +514,17 @@ def seed_synthetic(
                 f"({result.municipalities} Kommunen, {result.users} Benutzer*innen)"
             )
     result.case_management_fte = sum((p.case_management_fte for p in plans), Decimal(0))
+    offers, result.offer_municipalities = write_offers(contexts, seed=seed, batch_size=batch_size)
+    result.offers = sum(len(group.offers) for group in offers.values())
+    if progress:
+        progress(f"{result.offers} Angebote angelegt …")
     cases = write_cases(
         contexts,
         seed=seed,
         batch_size=batch_size,
         programme_start=VALID_FROM,
         progress=progress,
+        referrals=ReferralWriter(offers, seed, timezone.localdate()),
     )
     result.participants = cases.participants
     result.case_rows = cases.rows

@@ -43,6 +43,7 @@ from durchstarten.cases.models import (
     ResidenceStatus,
     Task,
 )
+from durchstarten.offers.models import Outcome, Referral, ReferralTransition
 from durchstarten.seeding.cases import PersonGenerator
 
 MAX_CONTACTS = 8
@@ -151,7 +152,10 @@ def write_cases(
     today: dt.date | None = None,
     programme_start: dt.date,
     progress: Callable[[str], None] | None = None,
+    referrals=None,
 ) -> CasesResult:
+    """`referrals`: a `synthetic_offers.ReferralWriter` that draws referrals and outcomes of
+    the people into offers written before (None: no referrals)."""
     today = today or timezone.localdate()
     start = min(programme_start, today)
     now = timezone.now()
@@ -210,6 +214,21 @@ def write_cases(
             ("participant", "district", "kind", "title", "due_date", "assignee", "auto_key",
              "done_at", "done_by", "created_by", "created_at"),
         ),
+        "referrals": _Table(
+            Referral,
+            ("id", "participant", "offer", "district", "state", "proposed_on", "accepted_on",
+             "started_on", "ended_on", "abort_reason", "declined_by", "note", "proposed_by",
+             "version"),
+        ),
+        "transitions": _Table(
+            ReferralTransition,
+            ("referral", "from_state", "to_state", "on", "by", "reason", "recorded_at"),
+        ),
+        "outcomes": _Table(
+            Outcome,
+            ("participant", "kind", "start_date", "end_date", "language_level", "referral",
+             "note", "recorded_by", "recorded_at"),
+        ),
     }  # fmt: skip
     ids = _Ids()
     key_cache: dict[str, tuple[str, ...]] = {}
@@ -217,7 +236,7 @@ def write_cases(
     report_every = max(batch_size, (total // 20 // batch_size) * batch_size or batch_size)
     reported = 0
     for pending in _people(contexts, seed, today, start, batch_size):
-        _emit(pending, tables, ids, key_cache, now, today)
+        _emit(pending, tables, ids, key_cache, now, today, referrals)
         result.participants += len(pending)
         for table in tables.values():
             table.flush(batch_size)
@@ -272,7 +291,21 @@ def _people(
         yield pending
 
 
-def _emit(pending, tables, ids: _Ids, key_cache, now, today) -> None:
+class _Block:
+    """Ids reserved for a chunk, handed out one by one (unused ones stay gaps)."""
+
+    def __init__(self, first: int, count: int) -> None:
+        self.next = first
+        self.stop = first + count
+
+    def reserve_referral(self) -> int:
+        if self.next >= self.stop:
+            raise RuntimeError("more referrals than reserved")
+        self.next += 1
+        return self.next - 1
+
+
+def _emit(pending, tables, ids: _Ids, key_cache, now, today, referrals=None) -> None:
     """Turn a chunk of planned people into rows."""
     participants = tables["participants"].rows
     name_keys = tables["name_keys"].rows
@@ -293,6 +326,10 @@ def _emit(pending, tables, ids: _Ids, key_cache, now, today) -> None:
     goal_id = ids.reserve(CaseGoal, goal_count) if goal_count else 0
     sharing = ConsentPurpose.PROVIDER_SHARING.value
     manual = TaskKind.MANUAL.value
+    block = None
+    if referrals is not None:
+        bound = referrals.count(pending)
+        block = _Block(ids.reserve(Referral, bound) if bound else 0, bound)
 
     for context, p, manager, provider, coach, public_id in pending:
         pid = participant_id
@@ -352,6 +389,11 @@ def _emit(pending, tables, ids: _Ids, key_cache, now, today) -> None:
             tasks.append(
                 (pid, context.district_id, manual, title, due, manager, None,
                  now if done else None, manager if done else None, manager, now)
+            )  # fmt: skip
+        if block is not None:
+            referrals.person(
+                context, pid, p, manager, provider, context.municipality_ids[p.municipality],
+                block, tables, now,
             )  # fmt: skip
         participants.append(
             (

@@ -174,7 +174,5 @@ def enrollment_exit(
         enrollment, expected_version=version, fields=["exit_date", "exit_reason", "exit_note"]
     )
     _sync_participant(participant, enrollment)
-    log_action(
-        "cases.enrollment.exited", actor=actor, obj=participant, data={"reason": exit_reason}
-    )
+    log_action("cases.enrollment.exited", actor=actor, obj=participant)
     return enrollment

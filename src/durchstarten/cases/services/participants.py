@@ -132,7 +132,7 @@ def residence_status_record(
     )
     status.full_clean()
     status.save()
-    log_action("cases.residence_status.recorded", actor=actor, obj=participant, data={"kind": kind})
+    log_action("cases.residence_status.recorded", actor=actor, obj=participant)
     return status
 
 

@@ -37,7 +37,7 @@ def need_record(
     )
     need.full_clean()
     need.save()
-    log_action("cases.need.recorded", actor=actor, obj=participant, data={"category": category})
+    log_action("cases.need.recorded", actor=actor, obj=participant)
     return need
 
 
@@ -56,7 +56,7 @@ def need_update(
     save_with_version(
         need, expected_version=version, fields=["status", "priority", "description", "closed_on"]
     )
-    log_action("cases.need.changed", actor=actor, obj=need.participant, data={"status": status})
+    log_action("cases.need.changed", actor=actor, obj=need.participant)
     return need
 
 

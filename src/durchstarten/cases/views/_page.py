@@ -23,6 +23,7 @@ from durchstarten.cases.models import Participant
 from durchstarten.core.decorators import in_active_district
 from durchstarten.core.models import Role
 from durchstarten.core.scoping import CASE_WORK_ROLES, can_do_case_work
+from durchstarten.offers.views._section import lazy_section_context
 from durchstarten.organisation.selectors import provider_list_for_user
 
 TIMELINE_KINDS = {
@@ -35,6 +36,8 @@ TIMELINE_KINDS = {
     "need": gettext_lazy("Bedarf"),
     "contact": gettext_lazy("Beratungskontakt"),
     "task_done": gettext_lazy("Wiedervorlage erledigt"),
+    "referral": gettext_lazy("Vermittlung"),
+    "outcome": gettext_lazy("Verbleib"),
 }
 
 
@@ -99,6 +102,7 @@ def detail_context(request, participant, *, forms=None, **extra) -> dict:
         "outreaches": [event.obj for event in detail["timeline"] if event.kind == "outreach"],
         "record_languages": [LANGUAGE_NAMES.get(code, code) for code in participant.languages],
         **_section_forms(request, participant, enrollment),
+        "offers_section": lazy_section_context(request, participant),
         **(forms or {}),
         **extra,
     }

@@ -137,6 +137,20 @@ class Command(BaseCommand):
                 f"{_number(cases.entered)} eingetreten; {_number(automatic)} automatische "
                 f"Wiedervorlagen{kept}."
             )
+        offers = result.offers
+        if offers is not None:
+            kept = (
+                f"; {len(offers.skipped_districts)} Kreise hatten schon Angebote und bleiben "
+                "unverändert"
+                if offers.skipped_districts
+                else ""
+            )
+            self.stdout.write(
+                f"Demo-Angebote: {_number(offers.offers)} Angebote, "
+                f"{_number(offers.referrals)} Vermittlungen ({_number(offers.placed)} Personen "
+                f"in Maßnahmen oder Regelangebote vermittelt), {_number(offers.outcomes)} "
+                f"Verbleibe{kept}."
+            )
         self.stdout.write("Zugänge anzeigen: durchstarten demo_logins")
 
     def _synthetic(self, options) -> None:
@@ -164,6 +178,11 @@ class Command(BaseCommand):
                 "Teilnehmende."
             )
         )
+        if result.offers:
+            self.stdout.write(
+                f"Angebote: {_number(result.offers)} mit "
+                f"{_number(result.offer_municipalities)} Kommunen-Zuordnungen."
+            )
         if result.participants:
             rows = result.case_rows
             events = sum(rows.values()) - rows.get("participants", 0) - rows.get("name_keys", 0)
