@@ -35,13 +35,13 @@ run: $(STAMP)
 	$(BIN)/durchstarten runserver $(HOST):$(PORT)
 
 lint: $(DEVSTAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/djlint --check --lint src/durchstarten
 
 format: $(DEVSTAMP)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 	$(BIN)/djlint --reformat src/durchstarten
 
 browser-deps:
@@ -61,6 +61,16 @@ messages: $(DEVSTAMP)
 vendor:
 	npm ci --no-audit --no-fund
 	sh scripts/vendor-assets
+
+# Benchmarks (docs/performance.md): PostgreSQL on 127.0.0.1:5432, then a smaller SQLite run.
+# bench/run.py creates and drops its own database "durchstarten_bench" on the server (or a
+# temporary SQLite file); it never touches an existing database.
+BENCH_PG   ?= postgres://postgres@127.0.0.1:5432/postgres
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(STAMP)
+	DATABASE_URL=$(BENCH_PG) $(PY) bench/run.py --participants 20000 --budget 30 $(BENCH_ARGS)
+	DATABASE_URL=sqlite:// $(PY) bench/run.py --participants 5000 --budget 30 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 node_modules
