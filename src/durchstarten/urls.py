@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("rolle-wechseln/", core_views.switch_membership, name="switch_membership"),
+    path("listen/filter/", core_views.list_filter, name="list_filter"),
     path("organisation/", include("durchstarten.organisation.urls")),
     path("faelle/", include("durchstarten.cases.urls")),
     path("angebote/", include("durchstarten.offers.urls")),

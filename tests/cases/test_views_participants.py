@@ -14,6 +14,7 @@ from durchstarten.cases.models import Consent, Contact, Need, Outreach, Particip
 from durchstarten.cases.services import consent as consent_services
 from durchstarten.cases.services import participants as participant_services
 from durchstarten.core.models import AuditEntry, Role
+from tests.core.filtering import get_filtered
 from tests.factories import (
     ConsentFactory,
     MunicipalityFactory,
@@ -148,7 +149,7 @@ def test_it_answers_404_while_acting_in_another_district(as_user, enrolled, othe
 def test_it_finds_names_in_other_spellings(as_user, case_manager, district):
     _create(case_manager, district, given_names="Muhammad", family_name="Rahimi")
     _create(case_manager, district, given_names="Petra", family_name="Schmidt")
-    body = _body(as_user(case_manager).get(_url("participant_list"), {"q": "Mohamed"}))
+    body = _body(get_filtered(as_user(case_manager), _url("participant_list"), q="Mohamed"))
     assert "Rahimi" in body
     assert "Schmidt" not in body
     assert "1 Fall gefunden." in body
@@ -156,7 +157,7 @@ def test_it_finds_names_in_other_spellings(as_user, case_manager, district):
 
 def test_it_finds_people_by_birth_date(as_user, case_manager, district, participant):
     _create(case_manager, district, given_names="Petra", date_of_birth=dt.date(2001, 5, 6))
-    body = _body(as_user(case_manager).get(_url("participant_list"), {"q": "01.04.2003"}))
+    body = _body(get_filtered(as_user(case_manager), _url("participant_list"), q="01.04.2003"))
     assert "Al-Hassan" in body
     assert "Petra" not in body
     assert "01.04.2003" in body
@@ -173,7 +174,7 @@ def test_it_filters_by_stage_municipality_and_target_group(
     client = as_user(case_manager)
 
     def names(**params):
-        body = _body(client.get(_url("participant_list"), params))
+        body = _body(get_filtered(client, _url("participant_list"), **params))
         return {name for name in ("Al-Hassan", "Petrovic") if name in body}
 
     assert names(stage=Stage.ACTIVE) == {"Al-Hassan"}
@@ -192,18 +193,18 @@ def test_it_filters_by_open_needs_and_overdue_tasks(as_user, case_manager, distr
         participant=other, district=district, title="Anrufen", due_date=dt.date(2026, 1, 1)
     )
     client = as_user(case_manager)
-    needs = _body(client.get(_url("participant_list"), {"open_needs": "on"}))
+    needs = _body(get_filtered(client, _url("participant_list"), open_needs=True))
     assert "Al-Hassan" in needs
     assert "Ohnebedarf" not in needs
-    overdue = _body(client.get(_url("participant_list"), {"task_overdue": "on"}))
+    overdue = _body(get_filtered(client, _url("participant_list"), task_overdue=True))
     assert "Ohnebedarf" in overdue
     assert "Al-Hassan" not in overdue
 
 
 def test_it_ignores_a_municipality_of_another_district(as_user, case_manager, participant):
     foreign = MunicipalityFactory()
-    response = as_user(case_manager).get(
-        _url("participant_list"), {"municipality": str(foreign.public_id)}
+    response = get_filtered(
+        as_user(case_manager), _url("participant_list"), municipality=str(foreign.public_id)
     )
     assert response.status_code == 200
     assert "Al-Hassan" in _body(response)
@@ -265,7 +266,12 @@ def test_it_never_shows_notes_or_contact_data_in_the_list(as_user, case_manager,
 
 
 def test_it_answers_htmx_list_requests_with_the_results_only(as_user, case_manager, participant):
-    response = as_user(case_manager).get(_url("participant_list"), {"q": "Mohammad"}, **HTMX)
+    response = get_filtered(
+        as_user(case_manager),
+        _url("participant_list"),
+        q="Mohammad",
+        headers={"HX-Request": "true"},
+    )
     body = _body(response)
     assert "<html" not in body
     assert "Al-Hassan" in body

@@ -17,6 +17,7 @@ from durchstarten.core.models import Role
 from durchstarten.offers import services
 from durchstarten.offers.choices import OfferCategory, OfferKind, ReferralState
 from durchstarten.offers.models import Offer, Outcome, Referral
+from tests.core.filtering import filter_url
 from tests.factories import (
     ConsentFactory,
     OfferFactory,
@@ -95,17 +96,35 @@ def test_it_shows_the_directory_to_every_district_role(request, as_user, role, c
 def test_it_filters_the_directory(as_user, coordinator, district, course, open_course):
     OfferFactory(district=district, title="Schuldnerberatung", needs_covered=["debts"])
     client = as_user(coordinator)
-    html = _get(client, reverse("offers:offer_list") + "?need=debts")
+    url = reverse("offers:offer_list")
+    html = _get(client, filter_url(client, url, need="debts"))
     assert "Schuldnerberatung" in html and course.title not in html
-    html = _get(client, reverse("offers:offer_list") + "?q=Sprachcaf")
+    html = _get(client, filter_url(client, url, q="Sprachcaf"))
     assert open_course.title in html and course.title not in html
     assert "unbegrenzt" in html
+
+
+def test_it_exports_the_directory_as_filtered(as_user, coordinator, course, open_course):
+    client = as_user(coordinator)
+    searched = filter_url(client, reverse("offers:offer_list"), q="Sprachcaf", sort="-title")
+    html = _get(client, searched)
+    token = searched.partition("?")[2]
+    # The export link carries the token and the sort, not the search term.
+    export_link = f"{reverse('offers:offer_export')}?{token}".replace("&", "&amp;")
+    assert f'href="{export_link}"' in html and "Sprachcaf" not in export_link
+    response = client.get(reverse("offers:offer_export") + "?" + token)
+    titles = [
+        row[0]
+        for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    ]
+    assert titles[1:] == [open_course.title]
 
 
 def test_it_hides_full_offers_when_asked(as_user, coordinator, course, open_course, enrolled):
     course.capacity = 0
     course.save(update_fields=["capacity"])
-    html = _get(as_user(coordinator), reverse("offers:offer_list") + "?free_only=on")
+    client = as_user(coordinator)
+    html = _get(client, filter_url(client, reverse("offers:offer_list"), free_only=True))
     assert open_course.title in html and course.title not in html
 
 
@@ -405,6 +424,22 @@ def test_it_keeps_the_inbox_queries_constant(
 def test_it_lets_coordinators_open_the_inbox(as_user, coordinator, enrolled, referral):
     html = _get(as_user(coordinator), reverse("offers:inbox"))
     assert reverse("cases:participant_detail", args=[enrolled.public_id]) in html
+
+
+def test_it_filters_the_inbox_by_an_offer_linked_from_its_page(
+    as_user, case_manager, coordinator, district, provider, enrolled, referral, open_course
+):
+    other = ParticipantFactory(district=district, family_name="Zweitperson")
+    _refer(case_manager, other, open_course, provider)
+    client = as_user(coordinator)
+    detail = _get(client, reverse("offers:offer_detail", args=[open_course.public_id]))
+    link = f"{reverse('offers:inbox')}?offer={open_course.public_id}"
+    assert link in detail
+    # The offer is no personal data: it may come from the URL (url_fields).
+    html = _get(client, link)
+    assert "Zweitperson" in html and enrolled.full_name not in html
+    html = _get(client, filter_url(client, reverse("offers:inbox"), state="proposed"))
+    assert "Zweitperson" in html and enrolled.full_name in html
 
 
 def test_it_refuses_the_inbox_to_case_managers(as_user, case_manager):

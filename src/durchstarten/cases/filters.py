@@ -1,4 +1,4 @@
-"""Search and filters of the case list from GET parameters.
+"""Search and filters of the case list (core.lists.filter_data: never from the URL).
 
 The form only parses what the user chose into selectors.CaseFilters; searching, filtering
 and sorting happen in selectors.case_list on an already scoped queryset.

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from durchstarten.cases import selectors as case_selectors
+from durchstarten.core import lists
 from durchstarten.core.middleware import SESSION_KEY
 from durchstarten.core.models import PROVIDER_ROLES, Role
 from durchstarten.organisation import selectors as org_selectors
@@ -100,3 +101,25 @@ def switch_membership(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "home"
     return redirect(target)
+
+
+@require_POST
+def list_filter(request):
+    """Takes a list's filter form, keeps the filters in the session and redirects to the list
+    with an opaque token (core.lists): names and dates of birth searched for never appear in a
+    URL, the browser history, an access log or a Referer header.
+
+    ``next`` must be the path of a filtered list on this site. Anything else is refused with a
+    redirect to the start page (nothing is stored), as switch_membership does with a foreign
+    ``next``.
+    """
+    target = request.POST.get("next", "")
+    form_class = lists.filter_form_for(request, target)
+    if form_class is None:
+        messages.error(request, _("Die Suche konnte nicht ausgeführt werden."))
+        return redirect("home")
+    query = {lists.FILTERS_PARAM: lists.store_filters(request, form_class, request.POST)}
+    sort = request.POST.get("sort", "")
+    if sort.removeprefix("-") in form_class.sort_fields:
+        query["sort"] = sort
+    return redirect(f"{target}?{urlencode(query)}")

@@ -1,4 +1,4 @@
-"""Search, filter and sort the offer directory and the referral inbox from GET parameters.
+"""Search, filter and sort the offer directory and the referral inbox (core.lists.filter_data).
 
 The querysets passed in come from the selectors and are already scoped; these forms
 only narrow and order them further by what the user chose.
@@ -93,6 +93,8 @@ class OfferFilterForm(SortedFilterForm):
 
 
 class ReferralFilterForm(SortedFilterForm):
+    # An offer's page links to the inbox of that offer.
+    url_fields = ("offer",)
     sort_fields = {
         "proposed": ("proposed_on",),
         "name": (Lower("participant__family_name"), Lower("participant__given_names")),

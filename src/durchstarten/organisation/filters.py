@@ -1,4 +1,4 @@
-"""Search, filter, sort and page the organisation lists from GET parameters.
+"""Search, filter, sort and page the organisation lists (core.lists.filter_data).
 
 The querysets passed in come from the selectors and are already scoped; these forms
 only narrow and order them further by what the user chose.

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from durchstarten.core.decorators import in_active_district, require_role
 from durchstarten.core.forms import add_service_error
-from durchstarten.core.lists import paginate
+from durchstarten.core.lists import filter_data, filtered_list, paginate
 from durchstarten.core.models import Role
 from durchstarten.organisation import selectors, services
 from durchstarten.organisation.filters import (
@@ -86,18 +86,22 @@ def district_list(request):
 # --- Providers ------------------------------------------------------------------------------
 
 
+@filtered_list(ProviderFilterForm)
 @require_role(*DISTRICT_ROLES)
 def provider_list(request):
     district = request.membership.district
-    filters = ProviderFilterForm(request.GET)
+    filters = ProviderFilterForm(filter_data(request))
     providers = filters.apply(selectors.provider_list_for_user(request.user, district=district))
+    # htmx asks for the results only, except when it restores a page from the history.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
     context = {
         "filters": filters,
         "page_obj": paginate(request, providers),
         "may_edit": _may_edit(request),
+        "fragment": fragment,
     }
     template = "organisation/provider_list.html"
-    if request.htmx:
+    if fragment:
         template += "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -178,12 +182,13 @@ def provider_edit(request, public_id):
 # --- Assignments ----------------------------------------------------------------------------
 
 
+@filtered_list(AssignmentFilterForm)
 @require_role(*ASSIGNMENT_ROLES)
 def assignment_list(request):
     district = request.membership.district
     user = request.user
     filters = AssignmentFilterForm(
-        request.GET,
+        filter_data(request),
         providers=selectors.provider_list_for_user(user, district=district),
         municipalities=selectors.municipality_list_for_user(user, district=district),
     )
@@ -273,12 +278,13 @@ def assignment_delete(request, public_id):
 # --- Positions ------------------------------------------------------------------------------
 
 
+@filtered_list(PositionFilterForm)
 @require_role(*DISTRICT_ROLES)
 def position_list(request):
     district = request.membership.district
     user = request.user
     filters = PositionFilterForm(
-        request.GET, providers=selectors.provider_list_for_user(user, district=district)
+        filter_data(request), providers=selectors.provider_list_for_user(user, district=district)
     )
     positions = filters.apply(selectors.position_list_for_user(user, district=district))
     return render(

@@ -40,7 +40,7 @@ from durchstarten.cases.views._page import (
 )
 from durchstarten.core.audit import log_action
 from durchstarten.core.decorators import require_role
-from durchstarten.core.lists import paginate
+from durchstarten.core.lists import filter_data, filtered_list, paginate
 from durchstarten.core.models import Role
 from durchstarten.organisation.selectors import municipality_list_for_user, provider_list_for_user
 
@@ -68,11 +68,12 @@ def _detail_url(participant, anchor="") -> str:
 # --- The case list --------------------------------------------------------------------------
 
 
+@filtered_list(CaseFilterForm)
 @require_role(*CASE_WORK)
 def participant_list(request):
     user, district_id = request.user, request.membership.district_id
     filters = CaseFilterForm(
-        request.GET,
+        filter_data(request),
         municipalities=municipality_list_for_user(user, district=request.membership.district),
         case_managers=selectors.case_manager_choices(user, district_id=district_id),
     )
@@ -81,13 +82,16 @@ def participant_list(request):
     page_obj.object_list = list(page_obj.object_list)
     for participant in page_obj.object_list:
         participant.target_group_label = TargetGroup(participant.target_group).label
+    # htmx asks for the results only, except when it restores a page from the history.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
     context = {
         "filters": filters,
         "page_obj": page_obj,
         "may_create": request.membership.role in DISTRICT_STAFF,
+        "fragment": fragment,
     }
     template = "cases/participant_list.html"
-    if request.htmx:
+    if fragment:
         template += "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from durchstarten.core.decorators import in_active_district, require_role
 from durchstarten.core.forms import add_service_error
-from durchstarten.core.lists import paginate
+from durchstarten.core.lists import filter_data, filtered_list, paginate
 from durchstarten.core.models import Role
 from durchstarten.core.scoping import can_manage_offer
 from durchstarten.offers import selectors, services
@@ -38,7 +38,8 @@ UNLIMITED = 1_000_000
 
 def _filters(request) -> OfferFilterForm:
     municipalities = municipality_list_for_user(request.user, district=request.membership.district)
-    return OfferFilterForm(request.GET, municipalities=municipalities)
+    # The export reads the list's filters: its link carries the list's token.
+    return OfferFilterForm(filter_data(request, OfferFilterForm), municipalities=municipalities)
 
 
 def _directory(request, filters):
@@ -62,6 +63,7 @@ def _describe(offer) -> None:
     offer.language_labels = labels(offer.languages, LANGUAGE_LABELS)
 
 
+@filtered_list(OfferFilterForm)
 @require_GET
 @require_role(*DIRECTORY_ROLES)
 def offer_list(request):
@@ -70,13 +72,16 @@ def offer_list(request):
     page_obj.object_list = list(page_obj.object_list)
     for offer in page_obj.object_list:
         _describe(offer)
+    # htmx asks for the results only, except when it restores a page from the history.
+    fragment = bool(request.htmx) and not request.htmx.history_restore_request
     context = {
         "filters": filters,
         "page_obj": page_obj,
         "may_create": request.membership.role in MANAGING_ROLES,
+        "fragment": fragment,
     }
     template = "offers/offer_list.html"
-    if request.htmx:
+    if fragment:
         template += "#results"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

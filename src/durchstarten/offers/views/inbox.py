@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from durchstarten.cases.choices import GermanLevel, Literacy
 from durchstarten.core.decorators import in_active_district, require_role
-from durchstarten.core.lists import paginate
+from durchstarten.core.lists import filter_data, filtered_list, paginate
 from durchstarten.core.scoping import CASE_WORK_ROLES
 from durchstarten.offers import selectors, services
 from durchstarten.offers.filters import ReferralFilterForm
@@ -28,6 +28,7 @@ from durchstarten.offers.views._common import (
 )
 
 
+@filtered_list(ReferralFilterForm)
 @require_GET
 @require_role(*INBOX_ROLES)
 def inbox(request):
@@ -36,7 +37,7 @@ def inbox(request):
     offers = selectors.offer_list_for_user(user, district_id=district_id).filter(
         pk__in=referrals.values("offer")
     )
-    filters = ReferralFilterForm(request.GET, offers=offers)
+    filters = ReferralFilterForm(filter_data(request), offers=offers)
     page_obj = paginate(request, filters.apply(referrals))
     page_obj.object_list = list(page_obj.object_list)
     free = selectors.free_places_by_offer(user, {r.offer_id for r in page_obj.object_list})
