@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         help="stop repeating a benchmark after this many seconds (at least 10 runs)",
     )
     parser.add_argument("--participants", type=int, default=20_000, metavar="M")
+    parser.add_argument("--districts", type=int, default=3, metavar="N")
     parser.add_argument("--offers", type=int, default=10_000, metavar="K")
     parser.add_argument("--seed", type=int, default=1, metavar="S")
     args = parser.parse_args(argv)
@@ -154,9 +155,10 @@ def main(argv: list[str] | None = None) -> int:
 
         import harness
         import matching
+        import reporting
         from dataset import seed_base
 
-        benchmarks = dict(matching.BENCHMARKS)
+        benchmarks = {**matching.BENCHMARKS, **reporting.BENCHMARKS}
         unknown = set(args.only or ()) - set(benchmarks)
         if unknown:
             parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
@@ -166,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
         log(f"== Benchmarks on {database['vendor']} {database['version']} ==")
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
-        base = seed_base(participants=args.participants, seed=args.seed, log=log)
+        base = seed_base(
+            districts=args.districts, participants=args.participants, seed=args.seed, log=log
+        )
         log(f"Seeded {base.participants:,} participants in {base.seconds:.1f} s.")
         ctx = matching.build(base, offers=args.offers, seed=args.seed, log=log)
         if database["vendor"] == "postgresql":
