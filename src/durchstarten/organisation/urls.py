@@ -1,6 +1,6 @@
 from django.urls import path
 
-from durchstarten.organisation import views
+from durchstarten.organisation import caseload_views, views
 
 app_name = "organisation"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("stellen/neu/", views.position_create, name="position_create"),
     path("stellen/<uuid:public_id>/bearbeiten/", views.position_edit, name="position_edit"),
     path("stellen/<uuid:public_id>/loeschen/", views.position_delete, name="position_delete"),
+    path("fallzahlen/", caseload_views.caseload, name="caseload"),
 ]
