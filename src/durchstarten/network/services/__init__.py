@@ -1,0 +1,1 @@
+"""Writes to the network area. Every entry point (web, commands, seeds) goes through here."""
