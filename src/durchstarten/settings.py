@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "durchstarten.organisation",
     "durchstarten.cases",
     "durchstarten.offers",
+    "durchstarten.reporting",
+    "durchstarten.funding",
+    "durchstarten.selection",
+    "durchstarten.network",
 ]
 
 MIDDLEWARE = [
@@ -148,6 +152,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded files (programme documents). Never served by URL: every download goes through a
+# view that checks the user's district (no MEDIA_URL on purpose).
+MEDIA_ROOT = Path(env_str("DURCHSTARTEN_MEDIA_DIR", str(VAR_DIR / "media")))
+DURCHSTARTEN_UPLOAD_MAX_BYTES = env_int("DURCHSTARTEN_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -24,6 +24,10 @@ urlpatterns = [
     path("organisation/", include("durchstarten.organisation.urls")),
     path("faelle/", include("durchstarten.cases.urls")),
     path("angebote/", include("durchstarten.offers.urls")),
+    path("berichte/", include("durchstarten.reporting.urls")),
+    path("foerderung/", include("durchstarten.funding.urls")),
+    path("traegerauswahl/", include("durchstarten.selection.urls")),
+    path("netzwerk/", include("durchstarten.network.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -36,6 +36,7 @@ from tests.factories import (
     ResidenceStatusFactory,
     member,
 )
+from tests.security import world_funding, world_network, world_reporting, world_selection
 from tests.security.policy import ROLES
 
 MISSING_UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
@@ -221,6 +222,8 @@ def _build_side(name: str, day: dt.date) -> Side:
         assignee=users["case_manager"],
     )
     assert Offer.objects.filter(district=district).count() == 3
+    for area in (world_reporting, world_funding, world_selection, world_network):
+        area.build(side, day)
     return side
 
 

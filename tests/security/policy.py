@@ -125,6 +125,13 @@ ROUTES = [
         {"GET": everyone(405), "POST": everyone(302)},
         note="wechselt nur zwischen eigenen Mitgliedschaften",
     ),
+    route(
+        "list_filter",
+        NO_TARGET,
+        {"GET": everyone(405), "POST": everyone(302)},
+        note="legt die Filter einer Liste in der Sitzung ab und leitet mit Kennung weiter;"
+        " ohne gültiges Listenziel zur Startseite, nichts gespeichert",
+    ),
     # --- organisation ------------------------------------------------------------------------
     route(
         "organisation:district_overview",
@@ -434,6 +441,423 @@ ROUTES = [
         OBJECT_TARGETS,
         {"GET": case_page(200), "POST": case_page(200)},
         args=P,
+    ),
+    # --- reporting ---------------------------------------------------------------------------
+    route(
+        "reporting:dashboard",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="dashboard",
+        note="Kennzahlen des eigenen Kreises; Zahlen verlinken auf die Personen dahinter",
+    ),
+    route(
+        "reporting:dashboard_export",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="export",
+        note="Kennzahlenbericht als XLSX (Standard), PDF oder JSON; protokolliert",
+    ),
+    route(
+        "reporting:persons",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="list",
+        search=True,
+        note="Personen hinter einer Kennzahl (ohne Angabe: Eintritte); protokolliert",
+    ),
+    route(
+        "reporting:definitions",
+        NO_TARGET,
+        {"GET": everyone(200), "POST": everyone(405)},
+        note="Hilfeseite ohne Daten eines Kreises",
+    ),
+    route(
+        "reporting:target_list",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": everyone(405)},
+        kind="list",
+        search=True,
+    ),
+    route(
+        "reporting:target_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    route(
+        "reporting:target_edit",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("target", "public_id")},
+    ),
+    route(
+        "reporting:target_delete",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={"public_id": ("target", "public_id")},
+    ),
+    # State view: aggregated, suppressed figures for state analysts only. Admins run IT and
+    # get the analyst role as well if they need the figures (least privilege).
+    route(
+        "reporting:state",
+        NO_TARGET,
+        {"GET": only((SA,), 200), "POST": everyone(405)},
+        kind="dashboard",
+        note="Landesübersicht: Zahlen je Kreis, kleine Zahlen gesperrt, keine Personen",
+    ),
+    route(
+        "reporting:state_export",
+        NO_TARGET,
+        {"GET": only((SA,), 200), "POST": everyone(405)},
+        kind="export",
+        note="Landesübersicht als CSV (Standard) oder XLSX, wie angezeigt; protokolliert",
+    ),
+    # --- funding -----------------------------------------------------------------------------
+    # Money is the coordinating office's: coordinators only, everyone else 403.
+    route(
+        "funding:overview",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": everyone(405)},
+        kind="dashboard",
+    ),
+    *(
+        route(
+            f"funding:year_report_{kind}",
+            NO_TARGET,
+            {"GET": only((CO,), 200), "POST": everyone(405)},
+            kind="export",
+            note="Nachweis-Entwurf des Jahres; jeder Export wird protokolliert",
+        )
+        for kind in ("xlsx", "pdf")
+    ),
+    route(
+        "funding:grant_list",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": everyone(405)},
+        kind="list",
+        search=True,
+    ),
+    route(
+        "funding:grant_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    route(
+        "funding:grant_detail",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": everyone(405)},
+        args={"public_id": ("grant", "public_id")},
+    ),
+    *(
+        route(
+            f"funding:{name}",
+            OBJECT_TARGETS,
+            {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+            args={"public_id": ("grant", "public_id")},
+            note="leeres Formular: Seite mit Fehlern",
+        )
+        for name in ("grant_edit", "grant_budget", "own_share_create", "contract_create")
+    ),
+    route(
+        "funding:grant_delete",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={"public_id": ("grant", "public_id")},
+        note="mit Verträgen oder Ausgaben abgelehnt: zurück zur Bewilligung",
+    ),
+    *(
+        route(
+            f"funding:grant_report_{kind}",
+            OBJECT_TARGETS,
+            {"GET": only((CO,), obj(200)), "POST": everyone(405)},
+            args={"public_id": ("grant", "public_id")},
+            kind="export",
+            note="Nachweis-Entwurf einer Bewilligung; jeder Export wird protokolliert",
+        )
+        for kind in ("xlsx", "pdf")
+    ),
+    *(
+        route(
+            f"funding:{kind}_{action}",
+            OBJECT_TARGETS,
+            {
+                "GET": only((CO,), obj(200)),
+                "POST": only((CO,), obj(302 if action == "delete" else 200)),
+            },
+            args={"public_id": (kind, "public_id")},
+        )
+        for kind in ("own_share", "contract", "expenditure")
+        for action in ("edit", "delete")
+    ),
+    route(
+        "funding:expenditure_list",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": everyone(405)},
+        kind="list",
+        search=True,
+    ),
+    route(
+        "funding:expenditure_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    # --- selection ---------------------------------------------------------------------------
+    # Bids and scores are confidential to the coordinating office (case managers may work for
+    # a bidding provider): only coordinators reach the provider selection.
+    route(
+        "selection:call_list",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": everyone(405)},
+        kind="list",
+        htmx=True,
+        search=True,
+    ),
+    route(
+        "selection:call_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    route(
+        "selection:call_detail",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": everyone(405)},
+        args={"public_id": ("call", "public_id")},
+        note="Verfahren ohne Träger: Index 1 und 2 sind zwei Verfahren des Kreises",
+    ),
+    *(
+        route(
+            f"selection:{name}",
+            OBJECT_TARGETS,
+            {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+            args={"public_id": (kind, "public_id")},
+            note=note,
+        )
+        for name, kind, note in (
+            ("call_edit", "draft_call", "leeres Formular: Seite mit Fehlern"),
+            ("call_open", "draft_call", "Bestätigungsseite; ohne Version: Seite mit Fehlern"),
+            ("call_review", "open_call", "Bestätigungsseite; ohne Version: Seite mit Fehlern"),
+            ("call_cancel", "open_call", "leeres Formular: Seite mit Fehlern"),
+            ("call_decide", "call", "leeres Formular: Seite mit Fehlern"),
+            ("criterion_create", "draft_call", "leeres Formular: Seite mit Fehlern"),
+            ("bid_create", "open_call", "leeres Formular: Seite mit Fehlern"),
+        )
+    ),
+    route(
+        "selection:criterion_edit",
+        NESTED_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={
+            "public_id": ("draft_call", "public_id"),
+            "criterion_id": ("criterion", "public_id"),
+        },
+    ),
+    route(
+        "selection:criterion_delete",
+        NESTED_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={
+            "public_id": ("draft_call", "public_id"),
+            "criterion_id": ("criterion", "public_id"),
+        },
+    ),
+    route(
+        "selection:bid_edit",
+        NESTED_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("open_call", "public_id"), "bid_id": ("open_bid", "public_id")},
+    ),
+    route(
+        "selection:bid_delete",
+        NESTED_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={"public_id": ("open_call", "public_id"), "bid_id": ("open_bid", "public_id")},
+    ),
+    route(
+        "selection:score_edit",
+        NESTED_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("call", "public_id"), "bid_id": ("bid", "public_id")},
+        note="nur Mitglieder des Bewertungsgremiums; leeres Formular: Seite mit Fehlern",
+    ),
+    route(
+        "organisation:caseload",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="dashboard",
+        note="Fallzahlen je Teilhabemanager*in und Coach gegen 1:100",
+    ),
+    # --- network -----------------------------------------------------------------------------
+    route(
+        "network:meeting_list",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="list",
+        htmx=True,
+        search=True,
+    ),
+    route(
+        "network:meeting_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    route(
+        "network:meeting_detail",
+        OBJECT_TARGETS,
+        {"GET": only(DISTRICT, obj(200)), "POST": everyone(405)},
+        args={"public_id": ("meeting", "public_id")},
+    ),
+    route(
+        "network:meeting_edit",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("meeting", "public_id")},
+    ),
+    route(
+        "network:meeting_delete",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200, 302))},
+        args={"public_id": ("meeting", "public_id")},
+        note="eine Sitzung mit offenen Aufgaben wird nicht gelöscht (Hinweis statt Löschung)",
+    ),
+    route(
+        "network:action_item_create",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("meeting", "public_id")},
+    ),
+    route(
+        "network:action_item_complete",
+        OBJECT_TARGETS,
+        {"GET": everyone(405), "POST": {**only((CO,), obj(302)), CM: obj(302, 403)}},
+        args={"public_id": ("action_item", "public_id")},
+        note="Teilhabemanagement erledigt nur eigene Aufgaben, die Koordinierung alle",
+    ),
+    route(
+        "network:document_list",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="list",
+        htmx=True,
+        search=True,
+    ),
+    route(
+        "network:document_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    route(
+        "network:document_detail",
+        OBJECT_TARGETS,
+        {"GET": only(DISTRICT, obj(200)), "POST": everyone(405)},
+        args={"public_id": ("document", "public_id")},
+    ),
+    route(
+        "network:document_edit",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("document", "public_id")},
+    ),
+    route(
+        "network:document_delete",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={"public_id": ("document", "public_id")},
+    ),
+    route(
+        "network:version_create",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("document", "public_id")},
+    ),
+    route(
+        "network:version_download",
+        OBJECT_TARGETS,
+        {"GET": only(DISTRICT, obj(200)), "POST": everyone(405)},
+        args={"public_id": ("document_version", "public_id")},
+        kind="export",
+        note="Datei als Anhang; jeder Abruf wird protokolliert",
+    ),
+    route(
+        "network:partner_list",
+        NO_TARGET,
+        {"GET": only(CASE_WORK, 200), "POST": everyone(405)},
+        kind="list",
+        htmx=True,
+        search=True,
+    ),
+    route(
+        "network:partner_create",
+        NO_TARGET,
+        {"GET": only((CO,), 200), "POST": only((CO,), 200)},
+    ),
+    route(
+        "network:partner_detail",
+        OBJECT_TARGETS,
+        {"GET": only(CASE_WORK, obj(200)), "POST": everyone(405)},
+        args={"public_id": ("partner", "public_id")},
+        note="Netzwerkpartner enthalten keine Personendaten von Teilnehmenden",
+    ),
+    route(
+        "network:partner_edit",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("partner", "public_id")},
+    ),
+    route(
+        "network:partner_delete",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={"public_id": ("partner", "public_id")},
+    ),
+    route(
+        "network:contact_create",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("partner", "public_id")},
+    ),
+    route(
+        "network:contact_edit",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(200))},
+        args={"public_id": ("partner_contact", "public_id")},
+    ),
+    route(
+        "network:contact_delete",
+        OBJECT_TARGETS,
+        {"GET": only((CO,), obj(200)), "POST": only((CO,), obj(302))},
+        args={"public_id": ("partner_contact", "public_id")},
+    ),
+    route(
+        "network:activity_list",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": everyone(405)},
+        kind="list",
+        htmx=True,
+        search=True,
+    ),
+    route(
+        "network:activity_create",
+        NO_TARGET,
+        {"GET": only(DISTRICT, 200), "POST": only(DISTRICT, 200)},
+    ),
+    route(
+        "network:activity_edit",
+        OBJECT_TARGETS,
+        {
+            "GET": {**only((CO,), obj(200)), CM: obj(200, 403)},
+            "POST": {**only((CO,), obj(200)), CM: obj(200, 403)},
+        },
+        args={"public_id": ("activity", "public_id")},
+        note="Teilhabemanagement ändert nur selbst erfasste Aktivitäten, die Koordinierung alle",
+    ),
+    route(
+        "network:activity_delete",
+        OBJECT_TARGETS,
+        {
+            "GET": {**only((CO,), obj(200)), CM: obj(200, 403)},
+            "POST": {**only((CO,), obj(302)), CM: obj(302, 403)},
+        },
+        args={"public_id": ("activity", "public_id")},
+        note="Teilhabemanagement löscht nur selbst erfasste Aktivitäten, die Koordinierung alle",
     ),
 ]
 

@@ -23,7 +23,7 @@ from tests.security.policy import (
 )
 
 REJECTED = {403, 404, 405}
-APPS = {"core", "organisation", "cases", "offers"}
+APPS = {"core", "organisation", "cases", "offers", "reporting", "funding", "selection", "network"}
 METHODS = ("GET", "POST")
 
 

@@ -18,11 +18,19 @@ _NAVIGATION = [
     ),
     (_("Vermittlungen"), "offers:inbox", {Role.PROVIDER_STAFF}),
     (_("Angebotslücken"), "offers:gaps", {Role.COORDINATOR, Role.CASE_MANAGER}),
+    (_("Kennzahlen"), "reporting:dashboard", {Role.COORDINATOR, Role.CASE_MANAGER}),
+    (_("Netzwerk"), "network:partner_list", {Role.COORDINATOR, Role.CASE_MANAGER, Role.COACH}),
+    (_("Steuerungsgruppe"), "network:meeting_list", {Role.COORDINATOR, Role.CASE_MANAGER}),
+    (_("Dokumente"), "network:document_list", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Kreis"), "organisation:district_overview", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Träger"), "organisation:provider_list", DISTRICT_WIDE_ROLES),
     (_("Zuständigkeiten"), "organisation:assignment_list", None),
     (_("Stellen"), "organisation:position_list", {Role.COORDINATOR}),
+    (_("Fallzahlen"), "organisation:caseload", {Role.COORDINATOR, Role.CASE_MANAGER}),
+    (_("Trägerauswahl"), "selection:call_list", {Role.COORDINATOR}),
+    (_("Förderung"), "funding:overview", {Role.COORDINATOR}),
     (_("Kreise"), "organisation:district_list", {Role.STATE_ANALYST, Role.ADMIN}),
+    (_("Landesübersicht"), "reporting:state", {Role.STATE_ANALYST}),
 ]
 
 

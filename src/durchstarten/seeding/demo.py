@@ -57,7 +57,10 @@ from durchstarten.seeding.demo_cases import (
     case_manager_for,
     seed_demo_cases,
 )
+from durchstarten.seeding.demo_funding import seed_demo_funding
+from durchstarten.seeding.demo_network import seed_demo_network
 from durchstarten.seeding.demo_offers import EXTRA_USERNAMES, DemoOffersResult, seed_demo_offers
+from durchstarten.seeding.demo_reporting import seed_demo_targets
 
 DEMO_PASSWORD = "Durchstarten-Demo-2026"  # noqa: S105 - published demo password, DEBUG only
 # Demo users carry this e-mail domain (".invalid" never resolves); it tells them apart from
@@ -470,6 +473,12 @@ def seed_demo(*, with_cases: bool = True) -> DemoSeedResult:
             email_domain=DEMO_EMAIL_DOMAIN,
             case_manager_for=case_manager_for,
         )
+
+    all_districts = [districts[spec.ags] for spec in DISTRICTS]
+    if targets := seed_demo_targets(all_districts):
+        result.created["targets"] = targets
+    seed_demo_network(districts)
+    seed_demo_funding(districts)
 
     log_action(
         "seeding.demo",
