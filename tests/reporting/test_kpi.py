@@ -24,7 +24,6 @@ from durchstarten.reporting.kpi import (
     UnknownMetric,
     kpi_by_month,
     kpi_by_municipality,
-    kpi_by_provider,
     kpi_persons,
     kpi_report,
     rate,
@@ -420,8 +419,6 @@ def test_the_dashboard_tables_add_up(place):
     published(place)
     rows = kpi_by_municipality(districts=[place.district], start=START, end=END)
     assert [(row["contacted"], row["entered"], row["placed"]) for row in rows] == [(124, 88, 59)]
-    providers = kpi_by_provider(districts=[place.district], start=START, end=END)
-    assert providers == [{"provider": place.provider.name, "entered": 0, "placed": 47}]
     months = kpi_by_month(districts=[place.district], start=START, end=END)
     assert len(months) == 12
     march = next(month for month in months if month["month"] == "2026-03")

@@ -273,8 +273,9 @@ class Populations:
                 raise UnknownMetric(f"{metric}:{key}")
         elif key is not None:
             raise UnknownMetric(f"{metric}:{key}")
-        new = Q(pk__in=ids(self.placements().filter(offer__kind=OfferKind.INITIATIVE)))
-        regular = Q(pk__in=ids(self.placements().filter(offer__kind=OfferKind.REGULAR)))
+        if metric.startswith("placed"):
+            new = Q(pk__in=ids(self.placements().filter(offer__kind=OfferKind.INITIATIVE)))
+            regular = Q(pk__in=ids(self.placements().filter(offer__kind=OfferKind.REGULAR)))
         match metric:
             case "contacted":
                 return Q(pk__in=ids(self.outreach()))
@@ -528,38 +529,6 @@ def kpi_by_municipality(*, districts: Sequence[District], start: dt.date, end: d
         )
         .order_by("municipality__name")
     )
-
-
-def kpi_by_provider(*, districts: Sequence[District], start: dt.date, end: dt.date):
-    """Per provider: persons entered with it as coaching provider, and persons placed into its
-    offers (two queries)."""
-    populations = Populations([district.pk for district in districts], start, end)
-    coached = (
-        populations.entries()
-        .filter(coaching_provider__isnull=False)
-        .values("coaching_provider_id", "coaching_provider__name")
-        .annotate(persons=Count("participant", distinct=True))
-    )
-    placed = (
-        populations.placements()
-        .filter(offer__provider__isnull=False)
-        .values("offer__provider_id", "offer__provider__name")
-        .annotate(persons=Count("participant", distinct=True))
-    )
-    table: dict[int, dict] = {}
-    for row in coached:
-        entry = table.setdefault(
-            row["coaching_provider_id"],
-            {"provider": row["coaching_provider__name"], "entered": 0, "placed": 0},
-        )
-        entry["entered"] = row["persons"]
-    for row in placed:
-        entry = table.setdefault(
-            row["offer__provider_id"],
-            {"provider": row["offer__provider__name"], "entered": 0, "placed": 0},
-        )
-        entry["placed"] = row["persons"]
-    return sorted(table.values(), key=lambda entry: entry["provider"])
 
 
 def kpi_by_month(*, districts: Sequence[District], start: dt.date, end: dt.date):
