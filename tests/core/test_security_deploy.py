@@ -5,11 +5,14 @@ import secrets
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
+
 PRODUCTION = {
     "DURCHSTARTEN_DEBUG": "0",
     "DURCHSTARTEN_SECRET_KEY": secrets.token_urlsafe(48),
     "DURCHSTARTEN_ALLOWED_HOSTS": "durchstarten.example",
     "DATABASE_URL": "sqlite://:memory:",
+    "DURCHSTARTEN_FIELD_KEYS": Fernet.generate_key().decode(),
 }
 
 
