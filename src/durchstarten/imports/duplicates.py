@@ -1,0 +1,46 @@
+"""Suspected duplicates of the participants in a file, found by the cases app's matcher
+(`durchstarten.cases.duplicates`): against the district's records and within the file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from durchstarten.cases.duplicates import DuplicateIndex, PersonKey, find_duplicates
+from durchstarten.organisation.models import District
+
+
+def person_key(number: int, values: dict) -> PersonKey:
+    nationality = values.get("nationality") or ""
+    return PersonKey(
+        given_names=values.get("given_names") or "",
+        family_name=values.get("family_name") or "",
+        date_of_birth=values.get("date_of_birth"),
+        gender=values.get("gender") or "",
+        nationality=str(nationality),
+        row=number,
+    )
+
+
+def suspected(district: District, people: Sequence[PersonKey]) -> dict[int, list[dict]]:
+    """Row number -> ranked candidates as stored on the row (public ids, row numbers, score,
+    German reasons). A row is compared with the rows above it only, so that of two rows of
+    the same person the later one is the suspect and the earlier one is imported."""
+    found: dict[int, list[dict]] = {}
+    in_file = DuplicateIndex(people)
+    for person in people:
+        candidates = [
+            c
+            for c in find_duplicates(person, district=district, candidates_in_file=in_file)
+            if c.row is None or c.row < person.row
+        ]
+        if candidates:
+            found[person.row] = [
+                {
+                    "participant": str(c.participant.public_id) if c.participant else None,
+                    "row": c.row,
+                    "score": round(float(c.score), 3),
+                    "reasons": [str(reason) for reason in c.reasons],
+                }
+                for c in candidates
+            ]
+    return found
