@@ -1,0 +1,1 @@
+"""Query filters of the API list endpoints (django-filter), one module per area."""
