@@ -9,7 +9,7 @@ PORT      ?= 8000
 PYTEST_ARGS ?=
 DE_PO     := src/durchstarten/locale/de/LC_MESSAGES/django.po
 
-.PHONY: run serve test lint format messages install install-dev browser-deps vendor clean
+.PHONY: run serve test lint format messages install install-dev browser-deps vendor clean api-schema bandit sbom
 
 $(PY):
 	@interp="$${PYTHON:-$$(sh scripts/find-python)}" && \
@@ -32,9 +32,13 @@ run: $(STAMP)
 	$(BIN)/durchstarten seed --demo --if-empty
 	$(BIN)/durchstarten demo_logins
 	@echo "Durchstarten läuft auf http://$(HOST):$(PORT)/  (Beenden mit Strg+C)"
-	$(BIN)/durchstarten runserver $(HOST):$(PORT)
+	@# The background worker (large imports, retention) runs beside the server and stops with it.
+	@$(BIN)/durchstarten db_worker --no-reload --no-startup-delay -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/durchstarten runserver $(HOST):$(PORT)
 
 lint: $(DEVSTAMP)
+	$(BIN)/bandit -c pyproject.toml -r src -q --severity-level medium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/djlint --check --lint src/durchstarten
@@ -50,6 +54,17 @@ browser-deps:
 test: $(DEVSTAMP) lint browser-deps
 	$(BIN)/durchstarten makemigrations --check --dry-run -v 0
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Static security analysis (no medium or high findings allowed) and the dependency SBOM.
+bandit: $(DEVSTAMP)
+	$(BIN)/bandit -c pyproject.toml -r src -q --severity-level medium
+
+sbom: $(DEVSTAMP)
+	@sh scripts/sbom
+
+# The committed OpenAPI contract; tests/api/test_schema_file.py fails when it is out of date.
+api-schema: $(STAMP)
+	$(BIN)/durchstarten spectacular --file docs/api/openapi.yaml --validate --fail-on-warn
 
 # Needs GNU gettext; the compiled .mo files are committed so that run and test do not.
 messages: $(DEVSTAMP)

@@ -23,6 +23,18 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    # Background tasks run inside the call that enqueues them, so tests see their effect.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def two_factor_not_enforced(settings):
+    # Most tests sign in with force_login; the two-factor tests switch enforcement back on.
+    settings.DURCHSTARTEN_2FA_ENFORCED_ROLES = []
+
+
 @pytest.fixture
 def district(db):
     return DistrictFactory(name="Kreis Gütersloh")

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from durchstarten.accounts.oidc_settings import BACKEND as OIDC_BACKEND
+from durchstarten.accounts.oidc_settings import oidc_settings
 from durchstarten.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -26,6 +28,13 @@ if not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "DURCHSTARTEN_SECRET_KEY must be set to a random value of at least 50 characters "
         "when DURCHSTARTEN_DEBUG is off."
+    )
+# Keys for the encrypted note fields (core.crypto; first encrypts, all decrypt; SECURITY.md).
+DURCHSTARTEN_FIELD_KEYS = env_list("DURCHSTARTEN_FIELD_KEYS", [])
+if not DEBUG and not DURCHSTARTEN_FIELD_KEYS:
+    raise ImproperlyConfigured(
+        "DURCHSTARTEN_FIELD_KEYS must be set when DURCHSTARTEN_DEBUG is off (create a key with "
+        "`durchstarten rotate_keys --generate`, see SECURITY.md)."
     )
 
 ALLOWED_HOSTS = env_list(
@@ -44,6 +53,14 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_tasks_db",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "durchstarten.core",
     "durchstarten.organisation",
     "durchstarten.cases",
@@ -52,6 +69,11 @@ INSTALLED_APPS = [
     "durchstarten.funding",
     "durchstarten.selection",
     "durchstarten.network",
+    "durchstarten.accounts",
+    "durchstarten.imports",
+    "durchstarten.exports",
+    "durchstarten.privacy",
+    "durchstarten.api",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "durchstarten.core.security.SessionLifetimeMiddleware",
     "durchstarten.core.security.NoStoreForAuthenticatedMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -69,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "durchstarten.core.middleware.ActiveMembershipMiddleware",
+    "durchstarten.accounts.middleware.TwoFactorMiddleware",
     # After the active membership (its role goes into the audit log), before django-axes.
     "durchstarten.core.audit_middleware.AuditRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout flagged during the view into its response.
@@ -120,6 +144,16 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Optional single sign-on (OpenID Connect, docs/oidc.md): on when DURCHSTARTEN_OIDC_CLIENT_ID
+# is set.
+_oidc = oidc_settings()
+globals().update(_oidc)
+if _oidc:
+    AUTHENTICATION_BACKENDS.append(OIDC_BACKEND)
+# Roles that must use two-factor authentication (TOTP); empty: none.
+DURCHSTARTEN_2FA_ENFORCED_ROLES = env_list(
+    "DURCHSTARTEN_2FA_ENFORCED_ROLES", ["coordinator", "admin"]
+)
 # Lockout per username and client address together, so that one attacker cannot lock a
 # user out from everywhere; unknown usernames are counted exactly like known ones.
 AXES_FAILURE_LIMIT = 5
@@ -144,7 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The second path restores Django's formal wording where an installed app translates informally.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
@@ -193,6 +228,90 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DURCHSTARTEN_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DURCHSTARTEN_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# REST API (durchstarten.api): tokens or the browser session, problem details, cursor pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "durchstarten.api.authentication.TokenAuthentication",
+        "durchstarten.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "durchstarten.api.permissions.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["durchstarten.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "durchstarten.api.pagination.CursorPage",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "durchstarten.api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Durchstarten API",
+    "DESCRIPTION": "Programmierschnittstelle von Durchstarten (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Docstrings are notes for developers (in English); what users read is set per operation.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "OfferKindEnum": "durchstarten.offers.choices.OfferKind",
+        "OfferCategoryEnum": "durchstarten.offers.choices.OfferCategory",
+        "OutcomeKindEnum": "durchstarten.offers.choices.OutcomeKind",
+        "ReferralStateEnum": "durchstarten.offers.choices.ReferralState",
+        "NeedCategoryEnum": "durchstarten.cases.choices.NeedCategory",
+        "LanguageEnum": "durchstarten.cases.choices.LANGUAGES",
+        "ResidenceStatusKindEnum": "durchstarten.cases.choices.ResidenceStatusKind",
+        "TaskKindEnum": "durchstarten.cases.choices.TaskKind",
+        "OutreachChannelEnum": "durchstarten.cases.choices.OutreachChannel",
+        "OutreachResultEnum": "durchstarten.cases.choices.OutreachResult",
+        "ContactChannelEnum": "durchstarten.cases.choices.ContactChannel",
+        "NeedStatusEnum": "durchstarten.cases.choices.NeedStatus",
+        "GoalStatusEnum": "durchstarten.cases.choices.GoalStatus",
+        "ConsentPurposeEnum": "durchstarten.cases.choices.ConsentPurpose",
+        "ExitReasonEnum": "durchstarten.cases.choices.ExitReason",
+        "PriorityEnum": "durchstarten.cases.choices.Priority",
+        "StageEnum": "durchstarten.cases.choices.Stage",
+        "TargetGroupEnum": "durchstarten.cases.choices.TargetGroup",
+        "GenderEnum": "durchstarten.cases.choices.Gender",
+        "GermanLevelEnum": "durchstarten.cases.choices.GermanLevel",
+        "LiteracyEnum": "durchstarten.cases.choices.Literacy",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "durchstarten.api.schema.add_problem_responses",
+        "durchstarten.api.schema.drop_backend_integer_limits",
+    ],
+}
+# Requests per token (or signed-in user) and minute; bodies larger than this are refused.
+DURCHSTARTEN_API_RATE = env_str("DURCHSTARTEN_API_RATE", "600/min")
+DURCHSTARTEN_API_MAX_BODY_BYTES = env_int("DURCHSTARTEN_API_MAX_BODY_BYTES", 1024 * 1024)
+DURCHSTARTEN_API_TOKEN_MAX_DAYS = env_int("DURCHSTARTEN_API_TOKEN_MAX_DAYS", 365)
+
+# Retention (docs/privacy.md): personal data is anonymised this long after the exit, never
+# before the minimum; funding records stay for the audit period after the funding year.
+DURCHSTARTEN_RETENTION_DAYS = env_int("DURCHSTARTEN_RETENTION_DAYS", 730)
+DURCHSTARTEN_RETENTION_MIN_DAYS = env_int("DURCHSTARTEN_RETENTION_MIN_DAYS", 365)
+DURCHSTARTEN_AUDIT_LOG_RETENTION_DAYS = env_int("DURCHSTARTEN_AUDIT_LOG_RETENTION_DAYS", 2190)
+DURCHSTARTEN_FUNDING_AUDIT_YEARS = env_int("DURCHSTARTEN_FUNDING_AUDIT_YEARS", 1)
+
+# Background work (imports, exports, retention) runs in `durchstarten db_worker`; the
+# immediate backend runs a task inside the request instead (tests, or no worker at hand).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DURCHSTARTEN_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 LOGGING = {
     "version": 1,

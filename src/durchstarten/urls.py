@@ -28,6 +28,15 @@ urlpatterns = [
     path("foerderung/", include("durchstarten.funding.urls")),
     path("traegerauswahl/", include("durchstarten.selection.urls")),
     path("netzwerk/", include("durchstarten.network.urls")),
+    path("konto/", include("durchstarten.accounts.urls")),
+    path("konto/api-schluessel/", include("durchstarten.api.urls_tokens")),
+    path("import/", include("durchstarten.imports.urls")),
+    path("exporte/", include("durchstarten.exports.urls")),
+    path("datenschutz/", include("durchstarten.privacy.urls")),
+    path("api/v1/", include("durchstarten.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "durchstarten.api.views.errors.page_not_found"
+handler500 = "durchstarten.api.views.errors.server_error"

@@ -2,6 +2,8 @@ import os
 import subprocess
 import sys
 
+from cryptography.fernet import Fernet
+
 
 def _import_settings(**env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DURCHSTARTEN_")}
@@ -22,7 +24,11 @@ def test_it_refuses_to_run_without_debug_on_the_development_key():
 
 
 def test_it_runs_without_debug_with_a_real_key():
-    result = _import_settings(DURCHSTARTEN_DEBUG="0", DURCHSTARTEN_SECRET_KEY="x" * 64)
+    result = _import_settings(
+        DURCHSTARTEN_DEBUG="0",
+        DURCHSTARTEN_SECRET_KEY="x" * 64,
+        DURCHSTARTEN_FIELD_KEYS=Fernet.generate_key().decode(),
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -193,7 +193,9 @@ def test_it_serves_exactly_the_uploaded_bytes_as_attachment(client, case_manager
         'attachment; filename="gesamtkonzept-kreis-gutersloh-fassung-1.pdf"'
     )
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert (
+        response["Content-Security-Policy"] == "sandbox; default-src 'none'; frame-ancestors 'none'"
+    )
     assert "no-store" in response["Cache-Control"]
     entry = AuditEntry.objects.get(action="network.document.downloaded")
     assert entry.actor == case_manager

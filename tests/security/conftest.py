@@ -36,11 +36,24 @@ from tests.factories import (
     ResidenceStatusFactory,
     member,
 )
-from tests.security import world_funding, world_network, world_reporting, world_selection
+from tests.security import (
+    world_accounts,
+    world_api,
+    world_api_cases,
+    world_duplicates,
+    world_exports,
+    world_funding,
+    world_imports,
+    world_network,
+    world_privacy,
+    world_reporting,
+    world_selection,
+)
 from tests.security.policy import ROLES
 
 MISSING_UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
 MISSING_INT = 987654321
+MISSING_AGS = "99999999"
 OUTREACH_CHANNEL = "social_welfare"
 OUTREACH_RESULT = "reached"
 
@@ -63,6 +76,8 @@ class World:
 
     def pick(self, target: str, position: int, kind: str, attr: str):
         """The id for one URL argument (position 0 is the parent) of a target."""
+        if target == "missing" and attr == "ags":
+            return MISSING_AGS
         if target == "missing" and (position > 0 or kind != "participant" or attr != "public_id"):
             return MISSING_UUID if attr == "public_id" else MISSING_INT
         if target == "missing":
@@ -93,6 +108,7 @@ def _build_side(name: str, day: dt.date) -> Side:
     side = Side(name=name)
     district = side.district = DistrictFactory(name=f"Kreis {name}")
     o = side.objects
+    o[("district", 1)] = o[("district", 2)] = district
     m1 = o[("municipality", 1)] = MunicipalityFactory(district=district, name=f"Gemeinde {name}1")
     m2 = o[("municipality", 2)] = MunicipalityFactory(district=district, name=f"Gemeinde {name}2")
     p1 = o[("provider", 1)] = ProviderFactory(district=district, name=f"Träger {name}1 gGmbH")
@@ -222,7 +238,19 @@ def _build_side(name: str, day: dt.date) -> Side:
         assignee=users["case_manager"],
     )
     assert Offer.objects.filter(district=district).count() == 3
-    for area in (world_reporting, world_funding, world_selection, world_network):
+    for area in (
+        world_reporting,
+        world_funding,
+        world_selection,
+        world_network,
+        world_api,
+        world_api_cases,
+        world_duplicates,
+        world_imports,
+        world_privacy,
+        world_accounts,
+        world_exports,
+    ):
         area.build(side, day)
     return side
 
@@ -234,7 +262,8 @@ def build_world() -> World:
     users = {role: a.users[role] for role in ("coordinator", "case_manager", "coach")}
     users["provider_staff"] = a.users["provider_staff"]
     users["state_analyst"] = member(Role.STATE_ANALYST)
-    users["admin"] = member(Role.ADMIN)
+    # Side A's break-glass grants belong to the admin under test (world_accounts).
+    users["admin"] = a.users["admin"]
     assert set(users) == set(ROLES)
     return World(a=a, b=b, users=users)
 

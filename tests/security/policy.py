@@ -35,8 +35,9 @@ PUBLIC = {
     "set_language": "Sprachwahl – öffentlich / language switch, public",
 }
 # Namespaces and names left out of the matrix: Django's admin site has its own permission
-# system (is_staff / model permissions); static files are served outside the URLconf.
-EXCLUDED_NAMESPACES = ("admin",)
+# system (is_staff / model permissions); static files are served outside the URLconf; the
+# REST API has its own matrix (policy_api.py, test_api_matrix.py).
+EXCLUDED_NAMESPACES = ("admin", "api")
 EXCLUDED_NAMES = ("static",)
 
 CO, CM, CH, PS, SA, AD = ROLES
@@ -859,7 +860,51 @@ ROUTES = [
         args={"public_id": ("activity", "public_id")},
         note="Teilhabemanagement löscht nur selbst erfasste Aktivitäten, die Koordinierung alle",
     ),
+    # --- API keys (own account) ----------------------------------------------------------
+    route(
+        "api_tokens:list",
+        NO_TARGET,
+        {"GET": everyone(200), "POST": everyone(405)},
+        kind="list",
+        note="nur die eigenen Schlüssel",
+    ),
+    route(
+        "api_tokens:create",
+        NO_TARGET,
+        {"GET": everyone(200), "POST": everyone(200)},
+        note="jede angemeldete Person; der Schlüssel kann nie mehr als sie selbst",
+    ),
+    route(
+        "api_tokens:revoke",
+        OBJECT_TARGETS,
+        {
+            "GET": {**everyone(obj(404, 404)), CO: obj(200, 404), CM: obj(404, 200)},
+            "POST": {**everyone(obj(404, 404)), CO: obj(302, 404), CM: obj(404, 302)},
+        },
+        args={"public_id": ("api_token", "public_id")},
+        note="nur der eigene Schlüssel (Ziel „eigen“ gehört der Koordinierung, „anderer Träger“"
+        " dem Teilhabemanagement); fremde antworten 404",
+    ),
 ]
+
+
+# The rows of the newer areas live in their own files (policy_<area>.py), which import the
+# helpers above; they are added here so that every consumer sees one table.
+from tests.security import (  # noqa: E402
+    policy_accounts,
+    policy_duplicates,
+    policy_exports,
+    policy_imports,
+    policy_privacy,
+)
+
+PUBLIC["exports:calendar_feed"] = (
+    "Kalender-Abonnement (ICS) – öffentlich, der geheime Schlüssel in der Adresse ist die"
+    " Berechtigung / calendar feed, public, the secret token is the credential"
+)
+for _area in (policy_duplicates, policy_imports, policy_privacy, policy_accounts, policy_exports):
+    ROUTES += _area.ROWS
+    PUBLIC |= getattr(_area, "PUBLIC", {})
 
 
 def expected(row: dict, method: str, role: str, target: str) -> int:

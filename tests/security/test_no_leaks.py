@@ -20,12 +20,32 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.security.policy import ROLES, ROUTES, expected
 
 MARKER = "LEAKMARKER"
-APPS = {"core", "organisation", "cases", "offers", "reporting", "funding", "selection", "network"}
+APPS = {
+    "core",
+    "organisation",
+    "cases",
+    "offers",
+    "reporting",
+    "funding",
+    "selection",
+    "network",
+    "accounts",
+    "imports",
+    "exports",
+    "privacy",
+    "api",
+}
 
 # How each model's rows reach their district. A model of the application with text fields
 # that is missing here fails test_every_model_with_text_is_seeded.
 DISTRICT_PATH = {
     "organisation.District": "pk",
+    "privacy.LegalHold": "participant__district",
+    "privacy.PrivacyRequest": "participant__district",
+    "imports.ImportBatch": "district",
+    "imports.ImportRow": "batch__district",
+    "accounts.BreakGlassAccess": "participant__district",
+    "api.ApiToken": "user__memberships__district",
     "reporting.Target": "district",
     "funding.Grant": "district",
     "funding.OwnShare": "grant__district",
@@ -163,7 +183,17 @@ SEARCH_THROUGH_SESSION = (
     "funding:",
     "selection:",
     "network:",
+    "imports:",
+    "privacy:",
+    "accounts:",
 )
+# Records that belong to one user, not to a role: the policy's answers are for the user under
+# test, so another coordinator (the member of B) gets 404 where the policy says 200.
+OWNED_BY_THE_USER = {
+    "api_tokens:revoke",
+    "exports:calendar_regenerate",
+    "exports:calendar_revoke",
+}
 
 
 def requests_for(world, row):
@@ -198,7 +228,10 @@ def search(client, row, url, headers):
 def seeded(world, db):
     """Markers in both districts, and a user who coordinates A but also works in B."""
     member_of_b = UserFactory(username="a-und-b")
-    MembershipFactory(user=member_of_b, role=Role.COORDINATOR, district=world.a.district)
+    # With the export permission, like the users under test: the exports are probed too.
+    MembershipFactory(
+        user=member_of_b, role=Role.COORDINATOR, district=world.a.district, can_export=True
+    )
     MembershipFactory(
         user=member_of_b,
         role=Role.COACH,
@@ -246,7 +279,10 @@ def test_district_a_never_sees_district_b(world, seeded):
                 want = expected(row, "GET", role, target)
                 # The matrix asks fragments as htmx does (without htmx they redirect to the page).
                 as_in_matrix = bool(headers) == (row["kind"] == "fragment") and not searching
-                if as_in_matrix and response.status_code != want:
+                someone_else = (
+                    viewer == "coordinator_also_in_b" and row["name"] in OWNED_BY_THE_USER
+                )
+                if as_in_matrix and response.status_code != want and not someone_else:
                     wrong.append(f"{viewer}: GET {url}: {response.status_code}, policy: {want}")
                 text = body_of(response)
                 probe = f"{url} {'search' if searching else ''} {headers or ''}"

@@ -23,7 +23,21 @@ from tests.security.policy import (
 )
 
 REJECTED = {403, 404, 405}
-APPS = {"core", "organisation", "cases", "offers", "reporting", "funding", "selection", "network"}
+APPS = {
+    "core",
+    "organisation",
+    "cases",
+    "offers",
+    "reporting",
+    "funding",
+    "selection",
+    "network",
+    "accounts",
+    "imports",
+    "exports",
+    "privacy",
+    "api",
+}
 METHODS = ("GET", "POST")
 
 

@@ -21,6 +21,7 @@ from durchstarten.cases.choices import (
     Stage,
     TaskKind,
 )
+from durchstarten.core.crypto import EncryptedTextField
 from durchstarten.core.models import TimestampedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -109,6 +110,14 @@ class Participant(TimestampedModel):
         blank=True,
     )
     last_contact_on = models.DateField(_("letzter Kontakt"), null=True, blank=True)
+    # Written by durchstarten.privacy only: a restriction (Art. 18 GDPR) makes the record
+    # read-only and hides it from lists; an anonymised record keeps statistical facts only.
+    restricted_at = models.DateTimeField(
+        _("eingeschränkt seit"), null=True, blank=True, editable=False
+    )
+    anonymised_at = models.DateTimeField(
+        _("anonymisiert am"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("Teilnehmende*r")
@@ -160,7 +169,8 @@ class ResidenceStatus(models.Model):
     )
     valid_from = models.DateField(_("gültig ab"))
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
-    document_note = models.CharField(_("Dokument / Vermerk"), max_length=200, blank=True)
+    # Document numbers (Duldung, Gestattung) are encrypted at rest (core.crypto).
+    document_note = EncryptedTextField(_("Dokument / Vermerk"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
 
@@ -312,7 +322,8 @@ class Need(models.Model):
     status = models.CharField(
         _("Stand"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN
     )
-    description = models.CharField(_("Beschreibung"), max_length=300, blank=True)
+    # May describe a health or psychosocial need: encrypted at rest (core.crypto).
+    description = EncryptedTextField(_("Beschreibung"), max_length=300, blank=True)
     identified_on = models.DateField(_("festgestellt am"))
     closed_on = models.DateField(_("erledigt am"), null=True, blank=True)
     recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -380,7 +391,7 @@ class Contact(models.Model):
     language = models.CharField(_("Sprache"), max_length=8, blank=True)
     interpreter_used = models.BooleanField(_("mit Dolmetschung"), default=False)
     topics = models.JSONField(_("Themen"), default=list, blank=True)
-    note = models.TextField(_("Gesprächsnotiz"), blank=True)
+    note = EncryptedTextField(_("Gesprächsnotiz"), blank=True)
     author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(_("erfasst am"), auto_now_add=True)
 
@@ -437,3 +448,84 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _ordered_pair(name: str) -> models.CheckConstraint:
+    # A pair is stored once, with the lower id first, so that (A, B) and (B, A) are one row.
+    return models.CheckConstraint(name=name, condition=Q(first__lt=F("second")))
+
+
+class DuplicateSuggestion(models.Model):
+    """A pair of records of one district that may be the same person (cases.duplicates).
+
+    Written by the district-wide check and replaced as a whole each time it runs; reasons
+    are codes of cases.duplicates.Reason, so that the page shows them in the user's language.
+    """
+
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.CASCADE, related_name="+"
+    )
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("Übereinstimmung"))
+    reasons = models.JSONField(_("Gründe"), default=list)
+    computed_at = models.DateTimeField(_("geprüft am"))
+
+    class Meta:
+        verbose_name = _("mögliche Dublette")
+        verbose_name_plural = _("mögliche Dubletten")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique"),
+            _ordered_pair("duplicate_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["district", "-score"], name="duplicate_district_score")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/{self.second_id}"
+
+
+class DuplicateDismissal(models.Model):
+    """A pair somebody decided is not the same person: never suggested again."""
+
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.CASCADE, related_name="+"
+    )
+    first = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keine Dublette")
+        verbose_name_plural = _("keine Dubletten")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="dismissal_pair_unique"),
+            _ordered_pair("dismissal_pair_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/{self.second_id}"
+
+
+class ParticipantMerge(models.Model):
+    """A record merged into another (cases.services.merge): its public id leads to the kept one.
+
+    The absorbed row itself is gone; old links and bookmarks resolve through this table. When
+    the kept record is merged again, the merge moves these rows on like every other reference.
+    """
+
+    district = models.ForeignKey(
+        "organisation.District", on_delete=models.CASCADE, related_name="+"
+    )
+    kept = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="merged_from")
+    absorbed_public_id = models.UUIDField(unique=True, editable=False)
+    merged_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zusammenführung")
+        verbose_name_plural = _("Zusammenführungen")
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return str(self.absorbed_public_id)

@@ -42,7 +42,16 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["MAX_KEY_LENGTH", "matches", "name_keys", "normalize", "query_keys", "tokens"]
+__all__ = [
+    "MAX_KEY_LENGTH",
+    "matches",
+    "name_keys",
+    "name_words",
+    "normalize",
+    "query_keys",
+    "tokens",
+    "word_keys",
+]
 
 MAX_KEY_LENGTH = 20
 """Keys are cut to this length: enough to separate names, short enough for a compact index."""
@@ -477,3 +486,23 @@ def matches(query: str, full_name: str) -> bool:
         if not any(key.startswith(prefix) for key in stored for prefix in wanted):
             return False
     return True
+
+
+def name_words(text: str) -> list[str]:
+    """The words of a name as the key encoding sees them, particles ("al", "bin") left out.
+
+    For comparing two names word by word (cases.duplicates); a name of particles only keeps
+    them, as ``tokens`` does.
+    """
+    words = _words(text)
+    kept = [word for word in words if word not in _PARTICLES]
+    return kept or words
+
+
+def word_keys(word: str) -> frozenset[str]:
+    """The stored keys of one word of ``name_words`` (or of two of them written together).
+
+    The same keys ``name_keys`` stores for the word, so a word is found in another name when
+    its keys meet that name's stored keys.
+    """
+    return _stored_word_keys(word)

@@ -47,6 +47,7 @@ from durchstarten.core.scoping import (
 from durchstarten.offers.models import ReferralTransition
 from durchstarten.organisation.models import District
 from durchstarten.organisation.selectors import staff_list_for_user
+from durchstarten.privacy.guards import listed_q
 
 SORTS = {
     "name": ("family_name", "given_names", "pk"),
@@ -137,7 +138,8 @@ class CaseFilters:
 def case_list(user: User, *, district_id: int, filters: CaseFilters, day: dt.date | None = None):
     """The case list: scoped, filtered, sorted; one query per page whatever its length."""
     day = day or timezone.localdate()
-    qs = participant_list_for_user(user, district_id=district_id)
+    # Restricted (Art. 18) and anonymised people leave the lists and searches.
+    qs = participant_list_for_user(user, district_id=district_id).filter(listed_q())
     query = filters.query.strip()
     if match := _DATE.match(query):
         day_, month, year = (int(part) for part in match.groups())
@@ -290,13 +292,7 @@ def participant_detail(user: User, participant: Participant, *, day: dt.date | N
 def my_tasks(user: User, *, district_id: int, day: dt.date | None = None) -> dict[str, list[Task]]:
     """Open tasks of the user in the district: overdue and upcoming (next 14 days)."""
     day = day or timezone.localdate()
-    visible = participant_list_for_user(user, district_id=district_id)
-    tasks = (
-        Task.objects.filter(assignee=user, district_id=district_id, done_at__isnull=True)
-        .filter(Q(participant__isnull=True) | Q(participant__in=visible))
-        .select_related("participant")
-        .order_by("due_date", "pk")
-    )
+    tasks = open_task_list_for_user(user, district_id=district_id).order_by("due_date", "pk")
     overdue = list(tasks.filter(due_date__lt=day))
     upcoming = list(tasks.filter(due_date__gte=day, due_date__lte=day + dt.timedelta(days=14)))
     return {"overdue": overdue, "upcoming": upcoming}
@@ -386,3 +382,27 @@ def get_consent_for_participant(participant: Participant, consent_id: int) -> Co
 def open_enrollment(participant: Participant) -> Enrollment | None:
     """The participant's current stay in the programme (at most one is open)."""
     return participant.enrollments.filter(exit_date__isnull=True).first()
+
+
+# --- Reads of the REST API (durchstarten.api) ----------------------------------------------
+
+
+def open_task_list_for_user(user: User, *, district_id: int | None = None) -> QuerySet[Task]:
+    """The user's open tasks in every district they work in (or in one): tasks without a
+    person, and tasks of persons the user still sees in lists (not restricted or anonymised).
+    The one definition behind "Meine Aufgaben", its export and the API."""
+    districts = access_for(user).district_ids
+    visible = participant_list_for_user(user).filter(listed_q())
+    qs = (
+        Task.objects.filter(assignee=user, district_id__in=districts, done_at__isnull=True)
+        .filter(Q(participant__isnull=True) | Q(participant__in=visible))
+        .select_related("district", "participant", "assignee")
+    )
+    return qs.filter(district_id=district_id) if district_id is not None else qs
+
+
+def get_enrollment_for_participant(participant: Participant, enrollment_id: int) -> Enrollment:
+    return get_object_or_404(
+        participant.enrollments.select_related("case_manager", "coaching_provider", "coach"),
+        pk=enrollment_id,
+    )

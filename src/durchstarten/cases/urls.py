@@ -1,6 +1,6 @@
 from django.urls import path
 
-from durchstarten.cases.views import casework, participants
+from durchstarten.cases.views import casework, duplicates, participants
 
 app_name = "cases"
 
@@ -37,4 +37,13 @@ urlpatterns = [
     path("aufgaben/", casework.my_tasks, name="my_tasks"),
     path("aufgaben/neu/", casework.task_create, name="task_create"),
     path("aufgaben/<int:task_id>/erledigt/", casework.task_complete, name="task_complete"),
+    # Possible duplicates and merging (views/duplicates.py)
+    path("dubletten/", duplicates.duplicate_list, name="duplicate_list"),
+    path("dubletten/pruefen/", duplicates.duplicate_refresh, name="duplicate_refresh"),
+    path(P + "dublette/<uuid:other_id>/", duplicates.duplicate_merge, name="duplicate_merge"),
+    path(
+        P + "dublette/<uuid:other_id>/keine-dublette/",
+        duplicates.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
 ]

@@ -6,7 +6,7 @@ from durchstarten.core.models import AuditEntry, Membership, User
 
 class MembershipInline(admin.TabularInline):
     model = Membership
-    fields = ("role", "district", "provider")
+    fields = ("role", "district", "provider", "can_export")
     extra = 0
 
 
@@ -17,8 +17,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "district", "provider")
-    list_filter = ("role", "district")
+    list_display = ("user", "role", "district", "provider", "can_export")
+    list_filter = ("role", "district", "can_export")
     search_fields = ("user__username", "user__last_name")
     list_select_related = ("user", "district", "provider")
 

@@ -18,6 +18,8 @@ _NAVIGATION = [
     ),
     (_("Vermittlungen"), "offers:inbox", {Role.PROVIDER_STAFF}),
     (_("Angebotslücken"), "offers:gaps", {Role.COORDINATOR, Role.CASE_MANAGER}),
+    (_("Mögliche Dubletten"), "cases:duplicate_list", DISTRICT_WIDE_ROLES),
+    (_("Listenimport"), "imports:batch_list", DISTRICT_WIDE_ROLES),
     (_("Kennzahlen"), "reporting:dashboard", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Netzwerk"), "network:partner_list", {Role.COORDINATOR, Role.CASE_MANAGER, Role.COACH}),
     (_("Steuerungsgruppe"), "network:meeting_list", {Role.COORDINATOR, Role.CASE_MANAGER}),
@@ -29,8 +31,10 @@ _NAVIGATION = [
     (_("Fallzahlen"), "organisation:caseload", {Role.COORDINATOR, Role.CASE_MANAGER}),
     (_("Trägerauswahl"), "selection:call_list", {Role.COORDINATOR}),
     (_("Förderung"), "funding:overview", {Role.COORDINATOR}),
+    (_("Datenschutz"), "privacy:overview", {Role.COORDINATOR}),
     (_("Kreise"), "organisation:district_list", {Role.STATE_ANALYST, Role.ADMIN}),
     (_("Landesübersicht"), "reporting:state", {Role.STATE_ANALYST}),
+    (_("Notfallzugriffe"), "accounts:break_glass_list", {Role.ADMIN}),
 ]
 
 

@@ -76,6 +76,12 @@ class Membership(models.Model):
         null=True,
         blank=True,
     )
+    # Exports take personal data out of the system's access control: a permission of its own.
+    can_export = models.BooleanField(
+        _("darf Listen exportieren"),
+        default=False,
+        help_text=_("Erlaubt den Export personenbezogener Listen als Excel- oder CSV-Datei."),
+    )
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
     class Meta:

@@ -130,12 +130,21 @@ def _active_sharing_consent(prefix: str, day):
     )
 
 
+def _break_glass_participants(user: User):
+    """Ids of the participants the admin holds a break-glass grant for right now."""
+    from durchstarten.accounts.models import BreakGlassAccess
+
+    return BreakGlassAccess.objects.active().filter(user=user).values("participant_id")
+
+
 def participants_q(user: User, *, prefix: str = "", day=None) -> Q:
     """The condition for participants (or rows reached through `prefix`) the user may see.
 
     Coordinators and case managers: every participant of their district. Coaches: the
     participants assigned to their provider for coaching, and only while the participant's
-    consent to share with that provider is in force. State-wide roles see no person.
+    consent to share with that provider is in force. State-wide roles see no person, except
+    that an admin sees the one participant of each break-glass grant while it is in force
+    (read only: services still require a case role for every write).
     """
     access = access_for(user)
     day = day or timezone.localdate()
@@ -153,6 +162,8 @@ def participants_q(user: User, *, prefix: str = "", day=None) -> Q:
         condition |= Q(**{f"{prefix}coaching_provider__in": coached}) & Q(
             _active_sharing_consent(prefix, day)
         )
+    if Role.ADMIN in access.statewide_roles:
+        condition |= Q(**{f"{prefix}pk__in": _break_glass_participants(user)})
     return condition
 
 

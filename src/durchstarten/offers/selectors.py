@@ -10,11 +10,12 @@ from django.utils import timezone
 from durchstarten.cases.choices import OPEN_NEED_STATUSES, NeedCategory, Stage
 from durchstarten.cases.models import Need, Participant
 from durchstarten.core.models import User
-from durchstarten.core.scoping import referrals_q, scope_organisation
+from durchstarten.core.scoping import referrals_q, scope_organisation, scope_participants
 from durchstarten.offers import matching
 from durchstarten.offers.choices import PLACE_HOLDING
-from durchstarten.offers.models import Offer, Referral
+from durchstarten.offers.models import Offer, Outcome, Referral
 from durchstarten.organisation.models import District, Municipality
+from durchstarten.privacy.guards import listed_q
 
 
 def offer_list_for_user(user: User, *, district_id: int | None = None) -> QuerySet[Offer]:
@@ -191,6 +192,7 @@ def referral_inbox_for_user(user: User, *, district_id: int) -> QuerySet[Referra
     only the person's fields a course needs loaded; the case file stays in the database."""
     return (
         referral_list_for_user(user, district_id=district_id)
+        .filter(listed_q("participant__"))
         .select_related("offer__provider")
         .only(
             *_REFERRAL_FIELDS,
@@ -227,6 +229,13 @@ def referrals_of(participant: Participant) -> list[Referral]:
     """The participant's referrals with their steps (the participant is already visible)."""
     return list(
         participant.referrals.select_related("offer__provider").prefetch_related("transitions__by")
+    )
+
+
+def outcome_list_for_user(user: User) -> QuerySet[Outcome]:
+    """Outcomes of the participants the user may see."""
+    return scope_participants(
+        Outcome.objects.select_related("participant", "referral"), user, prefix="participant__"
     )
 
 

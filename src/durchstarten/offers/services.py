@@ -34,6 +34,7 @@ from durchstarten.offers.choices import (
 from durchstarten.offers.models import Offer, Outcome, Referral, ReferralTransition
 from durchstarten.offers.selectors import profile_for
 from durchstarten.organisation.models import District, Municipality
+from durchstarten.privacy.guards import require_writable
 
 OFFER_FIELDS = (
     "provider",
@@ -247,6 +248,7 @@ def referral_transition(
     visible = Referral.objects.filter(referrals_q(actor), pk=referral.pk).exists()
     if not visible or not transition_allowed(actor, referral, to_state, declined_by):
         raise PermissionDenied
+    require_writable(referral.participant)
     not_in_future("on", on)
     if to_state not in TRANSITIONS[referral.state]:
         raise ValidationError(

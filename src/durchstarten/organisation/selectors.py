@@ -31,6 +31,10 @@ def municipality_list_for_user(user: User, *, district: District | None = None):
     return qs.filter(district=district) if district is not None else qs
 
 
+def get_municipality_for_user(user: User, ags: str) -> Municipality:
+    return get_object_or_404(municipality_list_for_user(user), ags=ags)
+
+
 def provider_list_for_user(user: User, *, district: District | None = None) -> QuerySet[Provider]:
     qs = scope_organisation(Provider.objects.all(), user, provider_field="pk")
     return qs.filter(district=district) if district is not None else qs

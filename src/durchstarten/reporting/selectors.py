@@ -25,6 +25,7 @@ from durchstarten.reporting.kpi import (
     kpi_report,
 )
 from durchstarten.reporting.models import Target
+from durchstarten.reporting.quarterly import quarterly_report
 
 
 def target_list_for_user(user: User, *, district: District | None = None) -> QuerySet[Target]:
@@ -193,3 +194,8 @@ def persons_behind(
 def kpi_report_for_user(user: User, *, district: District, start: dt.date, end: dt.date) -> dict:
     """The KPI report of a district the user may see (figures only, no person)."""
     return kpi_report(districts=_districts(user, district), start=start, end=end)
+
+
+def quarterly_report_for_user(user: User, *, district: District, year: int) -> dict:
+    """The quarterly monitoring of a district the user may see (figures only, no person)."""
+    return quarterly_report(districts=_districts(user, district), year=year)

@@ -445,6 +445,8 @@ def seed_demo(*, with_cases: bool = True) -> DemoSeedResult:
                 role=role,
                 district=districts[district_ags] if district_ags else None,
                 provider=providers[district_ags, provider_name] if provider_name else None,
+                # The district office's staff may export their lists; the providers' may not.
+                defaults={"can_export": role in (Role.COORDINATOR, Role.CASE_MANAGER)},
             )
 
     for spec in POSITIONS:

@@ -43,6 +43,7 @@ from durchstarten.cases.models import (
     ResidenceStatus,
     Task,
 )
+from durchstarten.core.crypto import EncryptedTextField, encrypt
 from durchstarten.offers.models import Outcome, Referral, ReferralTransition
 from durchstarten.seeding.cases import PersonGenerator
 
@@ -71,6 +72,12 @@ class _Table:
         self.columns = [opts.get_field(name).column for name in fields]
         self.attnames = [opts.get_field(name).attname for name in fields]
         self.json = [self.fields.index(name) for name in json]
+        # COPY bypasses the fields' conversion: encrypted fields are encrypted here.
+        self.encrypted = [
+            index
+            for index, name in enumerate(fields)
+            if isinstance(opts.get_field(name), EncryptedTextField)
+        ]
         self.rows: list[tuple] = []
         self.written = 0
 
@@ -91,16 +98,18 @@ class _Table:
     def _copy(self) -> None:
         table = connection.ops.quote_name(self.model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        json_indexes = self.json
+        json_indexes, encrypted = self.json, self.encrypted
         with (
             connection.cursor() as cursor,
             cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
-            if json_indexes:
+            if json_indexes or encrypted:
                 for row in self.rows:
                     row = list(row)
                     for i in json_indexes:
                         row[i] = json.dumps(row[i], ensure_ascii=False)
+                    for i in encrypted:
+                        row[i] = encrypt(row[i] or "")
                     copy.write_row(row)
             else:
                 for row in self.rows:

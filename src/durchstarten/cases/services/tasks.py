@@ -17,6 +17,7 @@ from durchstarten.core.audit import log_action
 from durchstarten.core.models import Membership, User
 from durchstarten.core.scoping import CASE_WORK_ROLES, require_role
 from durchstarten.organisation.models import District
+from durchstarten.privacy.guards import require_writable
 
 STATUS_EXPIRY_DAYS = 30
 AGE_LIMIT_DAYS = 60
@@ -83,6 +84,8 @@ def task_complete(*, actor: User, task: Task) -> Task:
     require_role(actor, task.district_id, CASE_WORK_ROLES)
     if task.done_at is not None:
         raise ValidationError(_("Die Aufgabe ist bereits erledigt."), code="done")
+    if task.participant_id is not None:
+        require_writable(task.participant)
     task.done_at = timezone.now()
     task.done_by = actor
     task.save(update_fields=["done_at", "done_by"])

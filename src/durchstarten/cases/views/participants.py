@@ -32,6 +32,7 @@ from durchstarten.cases.forms.participants import (
 from durchstarten.cases.services import consent as consent_services
 from durchstarten.cases.services import enrollment as enrollment_services
 from durchstarten.cases.services import participants as participant_services
+from durchstarten.cases.views import duplicates as duplicate_views
 from durchstarten.cases.views._page import (
     detail_context,
     participant_for_request,
@@ -173,7 +174,11 @@ def participant_edit(request, public_id):
 
 @require_http_methods(["GET"])
 def participant_detail(request, public_id):
-    participant = participant_for_request(request, public_id)
+    try:
+        participant = participant_for_request(request, public_id)
+    except Http404:
+        # An old link to a record merged into another leads to the kept one.
+        return duplicate_views.merged_participant_redirect(request, public_id)
     log_action("cases.participant.viewed", actor=request.user, obj=participant)
     return render(request, "cases/participant_detail.html", detail_context(request, participant))
 
