@@ -4,6 +4,7 @@
 # ruff: noqa: F811
 
 import datetime as dt
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -104,7 +105,7 @@ def test_it_lists_needs_without_health_details_for_coaches(
     rows = {row["category"]: row for row in api_client(coach).get(url).json()["results"]}
     assert rows["psychosocial"]["description"] is None
     assert rows["german"]["description"] == "B1 fehlt"
-    detail = api_client(coach).get(nested("need-detail", enrolled, need_id=health_need.pk))
+    detail = api_client(coach).get(nested("need-detail", enrolled, need_id=health_need.public_id))
     assert HEALTH_DETAIL not in detail.content.decode()
 
 
@@ -116,7 +117,7 @@ def test_it_records_a_need(coach, enrolled, today):
     )
     assert response.status_code == 201
     assert response.json()["priority"] == "medium"
-    assert response["ETag"] == f'"need-{response.json()["id"]}-1"'
+    assert response["ETag"] == f'"{response.json()["id"]}-1"'
     future = api_client(coach).post(
         nested("need-list", enrolled),
         {"category": "job", "identified_on": str(today + dt.timedelta(days=1))},
@@ -128,7 +129,7 @@ def test_it_records_a_need(coach, enrolled, today):
 
 def test_it_updates_a_need_with_if_match(case_manager, enrolled, german_need):
     client = api_client(case_manager)
-    url = nested("need-detail", enrolled, need_id=german_need.pk)
+    url = nested("need-detail", enrolled, need_id=german_need.public_id)
     assert client.patch(url, {"status": "met"}, format="json").status_code == 428
     etag = client.get(url)["ETag"]
     response = client.patch(url, {"status": "met"}, format="json", HTTP_IF_MATCH=etag)
@@ -143,7 +144,7 @@ def test_it_updates_a_need_with_if_match(case_manager, enrolled, german_need):
 
 def test_it_keeps_a_coach_from_overwriting_what_they_cannot_read(coach, enrolled, health_need):
     client = api_client(coach)
-    url = nested("need-detail", enrolled, need_id=health_need.pk)
+    url = nested("need-detail", enrolled, need_id=health_need.public_id)
     etag = client.get(url)["ETag"]
     response = client.patch(
         url, {"description": "", "status": "in_progress"}, format="json", HTTP_IF_MATCH=etag
@@ -155,10 +156,14 @@ def test_it_keeps_a_coach_from_overwriting_what_they_cannot_read(coach, enrolled
 
 
 def test_it_answers_another_persons_need_with_404(coordinator, enrolled, foreign, german_need):
-    response = api_client(coordinator).get(nested("need-detail", foreign, need_id=german_need.pk))
+    response = api_client(coordinator).get(
+        nested("need-detail", foreign, need_id=german_need.public_id)
+    )
     assert response.status_code == 404
     other = api_client(member(Role.COORDINATOR, foreign.district))
-    assert other.get(nested("need-detail", enrolled, need_id=german_need.pk)).status_code == 404
+    assert (
+        other.get(nested("need-detail", enrolled, need_id=german_need.public_id)).status_code == 404
+    )
 
 
 # --- Case plan ----------------------------------------------------------------------------------
@@ -168,26 +173,32 @@ def test_it_creates_goals_and_steps_and_completes_them(case_manager, enrolled, g
     client = api_client(case_manager)
     response = client.post(
         nested("goal-list", enrolled),
-        {"title": "Ausbildungsplatz finden", "need": german_need.pk, "due_date": "2027-08-01"},
+        {
+            "title": "Ausbildungsplatz finden",
+            "need": str(german_need.public_id),
+            "due_date": "2027-08-01",
+        },
         format="json",
     )
     assert response.status_code == 201
-    goal = CaseGoal.objects.get(pk=response.json()["id"])
+    goal = CaseGoal.objects.get(public_id=response.json()["id"])
     response = client.post(
-        nested("goal-steps", enrolled, goal_id=goal.pk),
+        nested("goal-steps", enrolled, goal_id=goal.public_id),
         {"title": "Bewerbung schreiben", "owner": "Teilnehmer"},
         format="json",
     )
     assert response.status_code == 201
-    step = CaseStep.objects.get(pk=response.json()["id"])
-    url = nested("step-complete", enrolled, step_id=step.pk)
+    step = CaseStep.objects.get(public_id=response.json()["id"])
+    url = nested("step-complete", enrolled, step_id=step.public_id)
     response = client.post(url, {}, format="json")
     assert response.status_code == 200 and response.json()["done_on"] is not None
     again = client.post(url, {}, format="json")
     assert again.status_code == 422
     assert again.json()["detail"] == "Der Schritt ist bereits erledigt."
     response = client.post(
-        nested("goal-status", enrolled, goal_id=goal.pk), {"status": "achieved"}, format="json"
+        nested("goal-status", enrolled, goal_id=goal.public_id),
+        {"status": "achieved"},
+        format="json",
     )
     assert response.status_code == 200
     [listed] = client.get(nested("goal-list", enrolled)).json()["results"]
@@ -202,7 +213,9 @@ def test_it_links_goals_only_to_the_persons_own_needs(
 
     other = ParticipantFactory(district=district)
     response = api_client(case_manager).post(
-        nested("goal-list", other), {"title": "Ziel", "need": german_need.pk}, format="json"
+        nested("goal-list", other),
+        {"title": "Ziel", "need": str(german_need.public_id)},
+        format="json",
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "need"
@@ -211,7 +224,7 @@ def test_it_links_goals_only_to_the_persons_own_needs(
 
 def test_it_changes_a_goals_status_only_to_a_known_one(case_manager, enrolled, goal):
     response = api_client(case_manager).post(
-        nested("goal-status", enrolled, goal_id=goal.pk), {"status": "done"}, format="json"
+        nested("goal-status", enrolled, goal_id=goal.public_id), {"status": "done"}, format="json"
     )
     assert response.status_code == 422
     goal.refresh_from_db()
@@ -249,7 +262,7 @@ def test_it_lists_contacts_without_their_notes(case_manager, enrolled, contact):
 def test_it_shows_the_note_to_the_responsible_staff_and_audits_it(
     case_manager, coach, coordinator, enrolled, contact
 ):
-    url = nested("contact-detail", enrolled, contact_id=contact.pk)
+    url = nested("contact-detail", enrolled, contact_id=contact.public_id)
     for user in (case_manager, coach, coordinator):
         assert api_client(user).get(url).json()["note"] == NOTE
     viewed = AuditEntry.objects.filter(action="cases.contact.note_viewed")
@@ -259,7 +272,9 @@ def test_it_shows_the_note_to_the_responsible_staff_and_audits_it(
 
 def test_it_withholds_the_note_from_other_staff(colleague_coach, district, enrolled, contact):
     for user in (colleague_coach, member(Role.CASE_MANAGER, district)):
-        response = api_client(user).get(nested("contact-detail", enrolled, contact_id=contact.pk))
+        response = api_client(user).get(
+            nested("contact-detail", enrolled, contact_id=contact.public_id)
+        )
         assert response.status_code == 200
         assert response.json()["note"] is None
         assert NOTE not in response.content.decode()
@@ -299,7 +314,7 @@ def test_it_lists_my_open_tasks_only(case_manager, coordinator, enrolled, distri
     response = api_client(case_manager).get(reverse("api:task-list"))
     [row] = response.json()["results"]
     assert row == {
-        "id": mine.pk,
+        "id": str(mine.public_id),
         "district": district.ags,
         "participant": str(enrolled.public_id),
         "kind": "manual",
@@ -374,7 +389,7 @@ def test_it_completes_a_task_once(case_manager, enrolled, district, today):
     task = task_services.task_create(
         actor=case_manager, district=district, title="Anrufen", due_date=today, participant=enrolled
     )
-    url = reverse("api:task-complete", args=[task.pk])
+    url = reverse("api:task-complete", args=[task.public_id])
     client = api_client(case_manager)
     response = client.post(url)
     assert response.status_code == 200 and response.json()["done_at"] is not None
@@ -390,8 +405,8 @@ def test_it_answers_tasks_out_of_reach_with_404(
         actor=case_manager, district=district, title="Intern", due_date=today
     )
     client = api_client(coach)
-    assert client.post(reverse("api:task-complete", args=[unshared.pk])).status_code == 404
-    assert client.post(reverse("api:task-complete", args=[10**20])).status_code == 404
+    assert client.post(reverse("api:task-complete", args=[unshared.public_id])).status_code == 404
+    assert client.post(reverse("api:task-complete", args=[uuid.uuid4()])).status_code == 404
     assert not Task.objects.filter(done_at__isnull=False).exists()
 
 
@@ -400,7 +415,7 @@ def test_it_refuses_case_records_to_roles_without_case_work(role, provider, enro
     user = member(role, provider=provider) if role == Role.PROVIDER_STAFF else member(role)
     client = api_client(user)
     for url in (
-        nested("contact-detail", enrolled, contact_id=contact.pk),
+        nested("contact-detail", enrolled, contact_id=contact.public_id),
         nested("need-list", enrolled),
         reverse("api:task-list"),
     ):

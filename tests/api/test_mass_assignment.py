@@ -211,7 +211,7 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
         Endpoint(
             "consent withdraw",
             "post",
-            _nested("consent-withdraw", enrolled, consent_id=consent.pk),
+            _nested("consent-withdraw", enrolled, consent_id=consent.public_id),
             {},
             case_manager,
         ),
@@ -226,7 +226,7 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
         Endpoint(
             "enrollment reassign",
             "post",
-            _nested("enrollment-reassign", enrolled, enrollment_id=enrollment.pk),
+            _nested("enrollment-reassign", enrolled, enrollment_id=enrollment.public_id),
             {"case_manager": coordinator.username},
             case_manager,
             {"case_manager", "coaching_provider", "coach"},
@@ -235,7 +235,7 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
         Endpoint(
             "enrollment exit",
             "post",
-            _nested("enrollment-exit", enrolled, enrollment_id=enrollment.pk),
+            _nested("enrollment-exit", enrolled, enrollment_id=enrollment.public_id),
             {"exit_date": day, "exit_reason": "training"},
             case_manager,
             if_match=etag_for(enrollment),
@@ -250,7 +250,7 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
         Endpoint(
             "need update",
             "patch",
-            _nested("need-detail", enrolled, need_id=need.pk),
+            _nested("need-detail", enrolled, need_id=need.public_id),
             {"status": "met"},
             case_manager,
             if_match=etag_for(need),
@@ -265,14 +265,14 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
         Endpoint(
             "goal status",
             "post",
-            _nested("goal-status", enrolled, goal_id=goal.pk),
+            _nested("goal-status", enrolled, goal_id=goal.public_id),
             {"status": "achieved"},
             case_manager,
         ),
         Endpoint(
             "step add",
             "post",
-            _nested("goal-steps", enrolled, goal_id=goal.pk),
+            _nested("goal-steps", enrolled, goal_id=goal.public_id),
             {"title": "Bewerben", "owner": "TN"},
             case_manager,
             {"owner"},
@@ -280,7 +280,7 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
         Endpoint(
             "step complete",
             "post",
-            _nested("step-complete", enrolled, step_id=step.pk),
+            _nested("step-complete", enrolled, step_id=step.public_id),
             {},
             case_manager,
         ),
@@ -308,7 +308,11 @@ def world(enrolled, case_manager, coordinator, coach, provider, district, today)
             {"district", "assignee"},
         ),
         Endpoint(
-            "task complete", "post", reverse("api:task-complete", args=[task.pk]), {}, case_manager
+            "task complete",
+            "post",
+            reverse("api:task-complete", args=[task.public_id]),
+            {},
+            case_manager,
         ),
         # The other API area's writes on the same records.
         Endpoint(

@@ -220,7 +220,7 @@ def test_it_hides_a_case_from_the_coach_once_sharing_is_withdrawn(coach, enrolle
     assert client.get(detail_url(enrolled)).status_code == 200
     sharing = Consent.objects.get(participant=enrolled, purpose=ConsentPurpose.PROVIDER_SHARING)
     response = api_client(case_manager).post(
-        nested("consent-withdraw", enrolled, consent_id=sharing.pk), {}, format="json"
+        nested("consent-withdraw", enrolled, consent_id=sharing.public_id), {}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["withdrawn_on"] is not None
@@ -441,7 +441,7 @@ def test_it_treats_another_districts_provider_as_unknown(case_manager, participa
 
 def test_it_refuses_to_withdraw_a_consent_twice(case_manager, enrolled):
     consent = Consent.objects.filter(participant=enrolled).first()
-    url = nested("consent-withdraw", enrolled, consent_id=consent.pk)
+    url = nested("consent-withdraw", enrolled, consent_id=consent.public_id)
     client = api_client(case_manager)
     assert client.post(url, {}, format="json").status_code == 200
     response = client.post(url, {}, format="json")
@@ -452,7 +452,7 @@ def test_it_refuses_to_withdraw_a_consent_twice(case_manager, enrolled):
 def test_it_answers_another_participants_consent_with_404(case_manager, enrolled, foreign):
     consent = Consent.objects.filter(participant=enrolled).first()
     response = api_client(case_manager).post(
-        nested("consent-withdraw", foreign, consent_id=consent.pk), {}, format="json"
+        nested("consent-withdraw", foreign, consent_id=consent.public_id), {}, format="json"
     )
     assert response.status_code == 404
 
@@ -497,10 +497,10 @@ def test_it_names_only_the_districts_case_managers(coordinator, participant, tod
 def test_it_reassigns_and_exits_with_if_match(case_manager, coordinator, enrolled, today):
     enrollment = Enrollment.objects.get(participant=enrolled)
     client = api_client(case_manager)
-    detail = client.get(nested("enrollment-detail", enrolled, enrollment_id=enrollment.pk))
+    detail = client.get(nested("enrollment-detail", enrolled, enrollment_id=enrollment.public_id))
     assert detail.status_code == 200
     etag = detail["ETag"]
-    reassign = nested("enrollment-reassign", enrolled, enrollment_id=enrollment.pk)
+    reassign = nested("enrollment-reassign", enrolled, enrollment_id=enrollment.public_id)
     assert (
         client.post(reassign, {"case_manager": coordinator.username}, format="json").status_code
         == 428
@@ -511,7 +511,7 @@ def test_it_reassigns_and_exits_with_if_match(case_manager, coordinator, enrolle
     assert response.status_code == 200
     assert response.json()["case_manager"] == coordinator.username
     assert response.json()["coach"] == enrollment.coach.username
-    exit_url = nested("enrollment-exit", enrolled, enrollment_id=enrollment.pk)
+    exit_url = nested("enrollment-exit", enrolled, enrollment_id=enrollment.public_id)
     body = {"exit_date": str(today), "exit_reason": "training"}
     stale = client.post(exit_url, body, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 409

@@ -32,11 +32,11 @@ S = ReferralState
 
 
 def detail(referral):
-    return reverse("api:referral-detail", args=[referral.pk])
+    return reverse("api:referral-detail", args=[referral.public_id])
 
 
 def step(referral, name):
-    return reverse(f"api:referral-{name}", args=[referral.pk])
+    return reverse(f"api:referral-{name}", args=[referral.public_id])
 
 
 @pytest.fixture
@@ -80,13 +80,13 @@ def test_it_proposes_a_referral_for_a_case_worker(case_manager, enrolled, course
     assert response.status_code == 201
     body = response.json()
     referral = Referral.objects.get()
-    assert body["id"] == referral.pk and body["state"] == "proposed"
+    assert body["id"] == str(referral.public_id) and body["state"] == "proposed"
     assert body["note"] == "bitte"
     assert body["actions"] == ["decline"]
     assert body["transitions"] == [
         {"from_state": "", "to_state": "proposed", "on": str(timezone.localdate()), "reason": ""}
     ]
-    assert response["ETag"] == f'"referral-{referral.pk}-1"'
+    assert response["ETag"] == f'"{referral.public_id}-1"'
 
 
 def test_it_refuses_a_referral_without_consent_with_the_services_message(
@@ -153,7 +153,7 @@ def test_it_ends_provider_access_with_the_withdrawal_of_consent(
     provider_staff, case_manager, referral, enrolled
 ):
     client = api_client(provider_staff)
-    assert [row["id"] for row in client.get(LIST).json()["results"]] == [referral.pk]
+    assert [row["id"] for row in client.get(LIST).json()["results"]] == [str(referral.public_id)]
     sharing = Consent.objects.get(participant=enrolled, purpose=ConsentPurpose.PROVIDER_SHARING)
     consent_services.consent_withdraw(
         actor=case_manager, consent=sharing, withdrawn_on=timezone.localdate()
@@ -201,7 +201,7 @@ def test_it_walks_a_referral_through_its_steps(provider_staff, case_manager, ref
     accepted = move(staff, referral, "accept")
     assert accepted.status_code == 200
     assert accepted.json()["state"] == "accepted"
-    assert accepted["ETag"] == f'"referral-{referral.pk}-2"'
+    assert accepted["ETag"] == f'"{referral.public_id}-2"'
     assert move(staff, referral, "start").json()["state"] == "started"
     done = move(api_client(case_manager), referral, "complete")
     assert done.json()["state"] == "completed"
@@ -293,7 +293,7 @@ def test_it_records_an_outcome_for_a_case_worker(case_manager, enrolled, referra
             "kind": "language_exam",
             "language_level": "B1",
             "start_date": "2026-10-01",
-            "referral": referral.pk,
+            "referral": str(referral.public_id),
         },
         format="json",
     )

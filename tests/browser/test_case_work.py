@@ -312,10 +312,10 @@ def _case_pages(participant: Participant) -> list[tuple[str, str]]:
         ("Personenseite", detail_url(participant)),
         ("Erstkontakt", reverse("cases:contact_first")),
         ("Meine Aufgaben", reverse("cases:my_tasks")),
-        ("Bedarf ändern", reverse("cases:need_edit", kwargs={**kwargs, "need_id": need.pk})),
+        ("Bedarf ändern", reverse("cases:need_edit", kwargs={**kwargs, "need_id": need.public_id})),
         (
             "Gesprächsnotiz",
-            reverse("cases:contact_note", kwargs={**kwargs, "contact_id": contact.pk}),
+            reverse("cases:contact_note", kwargs={**kwargs, "contact_id": contact.public_id}),
         ),
     ]
 

@@ -116,13 +116,13 @@ def _participant_urls(participant, need, goal, step, contact):
     both = ("get", "post")
     return [
         (_url("need_create", participant), both),
-        (_url("need_edit", participant, need_id=need.pk), both),
+        (_url("need_edit", participant, need_id=need.public_id), both),
         (_url("goal_create", participant), both),
-        (_url("goal_status", participant, goal_id=goal.pk), both),
-        (_url("step_create", participant, goal_id=goal.pk), both),
-        (_url("step_complete", participant, step_id=step.pk), ("post",)),
+        (_url("goal_status", participant, goal_id=goal.public_id), both),
+        (_url("step_create", participant, goal_id=goal.public_id), both),
+        (_url("step_complete", participant, step_id=step.public_id), ("post",)),
         (_url("contact_create", participant), both),
-        (_url("contact_note", participant, contact_id=contact.pk), ("get",)),
+        (_url("contact_note", participant, contact_id=contact.public_id), ("get",)),
         (_url("participant_task_create", participant), both),
     ]
 
@@ -134,7 +134,7 @@ def test_it_answers_404_to_outsiders(as_user, outsider, enrolled, need, goal, st
     client = as_user(outsider)
     urls = [
         *_participant_urls(enrolled, need, goal, step, contact),
-        (_url("task_complete", task_id=task.pk), ("post",)),
+        (_url("task_complete", task_id=task.public_id), ("post",)),
     ]
     for url, methods in urls:
         for method in methods:
@@ -154,7 +154,7 @@ def test_it_forbids_case_work_to_other_roles(
         *_participant_urls(enrolled, need, goal, step, contact),
         (_url("my_tasks"), ("get",)),
         (_url("task_create"), ("get", "post")),
-        (_url("task_complete", task_id=task.pk), ("post",)),
+        (_url("task_complete", task_id=task.public_id), ("post",)),
     ]
     for url, methods in urls:
         for method in methods:
@@ -190,8 +190,8 @@ def test_it_shows_the_forms_on_pages_of_their_own(as_user, case_manager, enrolle
     for url in [
         _url("need_create", enrolled),
         _url("goal_create", enrolled),
-        _url("goal_status", enrolled, goal_id=goal.pk),
-        _url("step_create", enrolled, goal_id=goal.pk),
+        _url("goal_status", enrolled, goal_id=goal.public_id),
+        _url("step_create", enrolled, goal_id=goal.public_id),
         _url("contact_create", enrolled),
         _url("participant_task_create", enrolled),
         _url("task_create"),
@@ -242,7 +242,7 @@ def test_it_shows_errors_of_an_invalid_need(as_user, case_manager, enrolled, tod
 
 def test_it_changes_a_need(as_user, case_manager, enrolled, need, today):
     client = as_user(case_manager)
-    url = _url("need_edit", enrolled, need_id=need.pk)
+    url = _url("need_edit", enrolled, need_id=need.public_id)
     form = client.get(url)
     assert form.status_code == 200
     assert "B1 fehlt für die Ausbildung" in form.content.decode()
@@ -260,7 +260,7 @@ def test_it_refuses_a_stale_need_version(as_user, case_manager, colleague, enrol
         actor=colleague, need=need, version=1, status="in_progress", priority="high", description=""
     )
     response = as_user(case_manager).post(
-        _url("need_edit", enrolled, need_id=need.pk),
+        _url("need_edit", enrolled, need_id=need.public_id),
         {"status": "dropped", "priority": "low", "description": "", "version": 1},
     )
     assert response.status_code == 200
@@ -273,7 +273,7 @@ def test_it_answers_404_for_another_participants_need(
     as_user, case_manager, enrolled, need, district
 ):
     other = ParticipantFactory(district=district)
-    url = _url("need_edit", other, need_id=need.pk)
+    url = _url("need_edit", other, need_id=need.public_id)
     assert as_user(case_manager).get(url).status_code == 404
 
 
@@ -283,7 +283,11 @@ def test_it_answers_404_for_another_participants_need(
 def test_it_creates_a_goal_linked_to_a_need(as_user, case_manager, enrolled, need, today):
     response = as_user(case_manager).post(
         _url("goal_create", enrolled),
-        {"goal-title": "Ausbildungsplatz finden", "goal-need": need.pk, "goal-due_date": today},
+        {
+            "goal-title": "Ausbildungsplatz finden",
+            "goal-need": need.public_id,
+            "goal-due_date": today,
+        },
         **HTMX,
     )
     assert response.status_code == 200
@@ -302,7 +306,8 @@ def test_it_offers_only_the_participants_own_needs(as_user, case_manager, enroll
         identified_on=timezone.localdate(),
     )
     response = as_user(case_manager).post(
-        _url("goal_create", enrolled), {"goal-title": "Schulden klären", "goal-need": foreign.pk}
+        _url("goal_create", enrolled),
+        {"goal-title": "Schulden klären", "goal-need": foreign.public_id},
     )
     assert response.status_code == 200
     assert not CaseGoal.objects.exists()
@@ -310,7 +315,7 @@ def test_it_offers_only_the_participants_own_needs(as_user, case_manager, enroll
 
 def test_it_changes_a_goals_status(as_user, case_manager, enrolled, goal):
     response = as_user(case_manager).post(
-        _url("goal_status", enrolled, goal_id=goal.pk), {f"goal{goal.pk}-status": "achieved"}
+        _url("goal_status", enrolled, goal_id=goal.public_id), {f"goal{goal.pk}-status": "achieved"}
     )
     assert response.status_code == 302
     goal.refresh_from_db()
@@ -321,14 +326,14 @@ def test_it_adds_a_step_and_marks_it_done(as_user, case_manager, enrolled, goal,
     client = as_user(case_manager)
     prefix = f"goal{goal.pk}-step"
     response = client.post(
-        _url("step_create", enrolled, goal_id=goal.pk),
+        _url("step_create", enrolled, goal_id=goal.public_id),
         {f"{prefix}-title": "Anmeldung abgeben", f"{prefix}-owner": "Frau Yilmaz"},
         **HTMX,
     )
     assert response.status_code == 200
     assert "Anmeldung abgeben" in response.content.decode()
     step = CaseStep.objects.get(goal=goal)
-    response = client.post(_url("step_complete", enrolled, step_id=step.pk), **HTMX)
+    response = client.post(_url("step_complete", enrolled, step_id=step.public_id), **HTMX)
     assert response.status_code == 200
     assert 'id="plan"' in response.content.decode()
     step.refresh_from_db()
@@ -336,7 +341,7 @@ def test_it_adds_a_step_and_marks_it_done(as_user, case_manager, enrolled, goal,
 
 
 def test_it_completes_steps_by_post_only(as_user, case_manager, enrolled, step):
-    response = as_user(case_manager).get(_url("step_complete", enrolled, step_id=step.pk))
+    response = as_user(case_manager).get(_url("step_complete", enrolled, step_id=step.public_id))
     assert response.status_code == 405
     step.refresh_from_db()
     assert step.done_on is None
@@ -392,7 +397,7 @@ def test_it_shows_the_note_to_responsible_staff(request, as_user, role, enrolled
     section = _contacts_section(client, enrolled)
     assert NOTE in section
     assert "nur für zuständige Fachkräfte" not in section
-    note_url = _url("contact_note", enrolled, contact_id=contact.pk)
+    note_url = _url("contact_note", enrolled, contact_id=contact.public_id)
     assert note_url in section
     response = client.get(note_url)
     assert response.status_code == 200
@@ -404,14 +409,14 @@ def test_it_hides_the_note_from_other_case_managers(as_user, colleague, enrolled
     section = _contacts_section(client, enrolled)
     assert NOTE not in section
     assert "Notiz nur für zuständige Fachkräfte sichtbar" in section
-    assert _url("contact_note", enrolled, contact_id=contact.pk) not in section
-    response = client.get(_url("contact_note", enrolled, contact_id=contact.pk))
+    assert _url("contact_note", enrolled, contact_id=contact.public_id) not in section
+    response = client.get(_url("contact_note", enrolled, contact_id=contact.public_id))
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="cases.contact.note_viewed").exists()
 
 
 def test_it_logs_reading_a_note_without_its_content(as_user, case_manager, enrolled, contact):
-    as_user(case_manager).get(_url("contact_note", enrolled, contact_id=contact.pk))
+    as_user(case_manager).get(_url("contact_note", enrolled, contact_id=contact.public_id))
     entry = AuditEntry.objects.get(action="cases.contact.note_viewed")
     assert entry.actor == case_manager
     assert entry.object_id == str(enrolled.public_id)
@@ -423,7 +428,7 @@ def test_it_answers_404_for_another_participants_contact(
     as_user, case_manager, enrolled, contact, district
 ):
     other = ParticipantFactory(district=district, case_manager=case_manager)
-    url = _url("contact_note", other, contact_id=contact.pk)
+    url = _url("contact_note", other, contact_id=contact.public_id)
     assert as_user(case_manager).get(url).status_code == 404
 
 
@@ -470,7 +475,7 @@ def test_it_refuses_assignees_from_another_district(
 
 def test_it_completes_a_task_from_the_participant_page(as_user, case_manager, enrolled, task):
     response = as_user(case_manager).post(
-        _url("task_complete", task_id=task.pk), {"return_to": "participant"}, **HTMX
+        _url("task_complete", task_id=task.public_id), {"return_to": "participant"}, **HTMX
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -482,9 +487,11 @@ def test_it_completes_a_task_from_the_participant_page(as_user, case_manager, en
 
 def test_it_redirects_after_completing_without_javascript(as_user, case_manager, enrolled, task):
     client = as_user(case_manager)
-    response = client.post(_url("task_complete", task_id=task.pk), {"return_to": "participant"})
+    response = client.post(
+        _url("task_complete", task_id=task.public_id), {"return_to": "participant"}
+    )
     assert response.url == _detail(enrolled)
-    again = client.post(_url("task_complete", task_id=task.pk), {"return_to": "home"})
+    again = client.post(_url("task_complete", task_id=task.public_id), {"return_to": "home"})
     assert again.url == reverse("home")
     assert "Die Aufgabe ist bereits erledigt." in _messages(again)
 
@@ -495,8 +502,10 @@ def test_it_lets_only_the_assignee_complete_a_general_task(
     general = task_services.task_create(
         actor=case_manager, district=district, title="Teamsitzung vorbereiten", due_date=today
     )
-    assert as_user(colleague).post(_url("task_complete", task_id=general.pk)).status_code == 404
-    response = as_user(case_manager).post(_url("task_complete", task_id=general.pk))
+    assert (
+        as_user(colleague).post(_url("task_complete", task_id=general.public_id)).status_code == 404
+    )
+    response = as_user(case_manager).post(_url("task_complete", task_id=general.public_id))
     assert response.url == _url("my_tasks")
     general.refresh_from_db()
     assert general.done_at is not None
@@ -562,7 +571,7 @@ def test_it_lists_my_tasks_in_constant_queries(as_user, case_manager, enrolled, 
 
 def test_it_completes_a_task_from_my_tasks(as_user, case_manager, enrolled, task):
     response = as_user(case_manager).post(
-        _url("task_complete", task_id=task.pk), {"return_to": "my_tasks"}, **HTMX
+        _url("task_complete", task_id=task.public_id), {"return_to": "my_tasks"}, **HTMX
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="ds-task-lists">')

@@ -52,7 +52,6 @@ from tests.security import (
 from tests.security.policy import ROLES
 
 MISSING_UUID = uuid.UUID("00000000-0000-4000-8000-00000000dead")
-MISSING_INT = 987654321
 MISSING_AGS = "99999999"
 OUTREACH_CHANNEL = "social_welfare"
 OUTREACH_RESULT = "reached"
@@ -79,7 +78,7 @@ class World:
         if target == "missing" and attr == "ags":
             return MISSING_AGS
         if target == "missing" and (position > 0 or kind != "participant" or attr != "public_id"):
-            return MISSING_UUID if attr == "public_id" else MISSING_INT
+            return MISSING_UUID
         if target == "missing":
             # A single id: missing; as a parent of a nested id the parent is `own`.
             return MISSING_UUID

@@ -32,7 +32,7 @@ def case_api(answer):
 
 
 def record(name, kind):
-    return {**P, name: (kind, "pk")}
+    return {**P, name: (kind, "public_id")}
 
 
 ROWS = [
@@ -126,6 +126,6 @@ ROWS = [
         "api:task-complete",
         OBJECT_TARGETS,
         {"POST": case_api(200)},
-        args={"pk": ("task", "pk")},
+        args={"public_id": ("task", "public_id")},
     ),
 ]

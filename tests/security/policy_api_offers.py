@@ -46,7 +46,7 @@ def _step(name, answer, *, case_worker=None):
                 AD: 403,
             }
         },
-        args={"pk": ("referral", "pk")},
+        args={"public_id": ("referral", "public_id")},
     )
 
 
@@ -151,7 +151,7 @@ ROWS = [
                 PS: obj(200, 404),
             }
         },
-        args={"pk": ("referral", "pk")},
+        args={"public_id": ("referral", "public_id")},
         note="Träger-Mitarbeitende: nur Vermittlungen in Angebote ihres Trägers, mit Einwilligung",
     ),
     _step("accept", 428, case_worker=403),

@@ -93,12 +93,22 @@ def snapshot() -> dict[str, list]:
             "last_contact_on",
         ),
         "enrollments": _rows(
-            Enrollment.objects, "participant__public_id", "entry_date", "exit_date", "exit_reason"
+            Enrollment.objects,
+            "public_id",
+            "participant__public_id",
+            "entry_date",
+            "exit_date",
+            "exit_reason",
         ),
         "statuses": _rows(
-            ResidenceStatus.objects, "participant__public_id", "kind", "valid_from", "valid_until"
+            ResidenceStatus.objects,
+            "public_id",
+            "participant__public_id",
+            "kind",
+            "valid_from",
+            "valid_until",
         ),
-        "contacts": _rows(Contact.objects, "participant__public_id", "date", "note"),
+        "contacts": _rows(Contact.objects, "public_id", "participant__public_id", "date", "note"),
     }
 
 
@@ -312,6 +322,7 @@ def offer_snapshot() -> dict[str, list]:
         ),
         "referrals": _rows(
             Referral.objects,
+            "public_id",
             "participant__public_id",
             "offer__public_id",
             "state",
@@ -327,7 +338,9 @@ def offer_snapshot() -> dict[str, list]:
             "to_state",
             "on",
         ),
-        "outcomes": _rows(Outcome.objects, "participant__public_id", "kind", "start_date"),
+        "outcomes": _rows(
+            Outcome.objects, "public_id", "participant__public_id", "kind", "start_date"
+        ),
     }
 
 

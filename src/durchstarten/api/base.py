@@ -35,8 +35,8 @@ class ApiViewSet(viewsets.GenericViewSet):
 
 
 def etag_for(obj) -> str:
-    # Records without a public id (e.g. a participant's needs) are named by model and pk.
-    key = getattr(obj, "public_id", None) or f"{obj._meta.model_name}-{obj.pk}"
+    # Every record the API names carries a public id; the pk never leaves the server.
+    key = obj.public_id
     return quote_etag(f"{key}-{obj.version}")
 
 

@@ -28,7 +28,7 @@ router.register("tasks", TaskViewSet, basename="task")
 
 LIST = {"get": "list", "post": "create"}
 P = "participants/<uuid:participant>/"
-ID = "<int:{}>/"
+ID = "<uuid:{}>/"
 
 
 def nested(route: str, viewset, actions: dict, name: str):

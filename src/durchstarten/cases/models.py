@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -25,6 +27,11 @@ from durchstarten.core.crypto import EncryptedTextField
 from durchstarten.core.models import TimestampedModel
 
 USER = settings.AUTH_USER_MODEL
+
+
+def public_id_field() -> models.UUIDField:
+    """The opaque id that names a record in URLs and API answers (never the sequential pk)."""
+    return models.UUIDField(_("öffentliche ID"), default=uuid.uuid4, unique=True, editable=False)
 
 
 def _period_ordered(name: str, start: str, end: str) -> models.CheckConstraint:
@@ -128,6 +135,21 @@ class Participant(TimestampedModel):
             models.Index(fields=["district", "family_name"], name="participant_district_name"),
             models.Index(fields=["case_manager", "stage"], name="participant_caseload"),
             models.Index(fields=["coaching_provider"], name="participant_coaching"),
+            # The case list: one per sort (cases.selectors.SORTS), over the rows lists show
+            # (privacy.guards.listed_q), so that its pages are index seeks at any depth.
+            *(
+                models.Index(
+                    fields=["district", *columns, "id"],
+                    name=f"participant_list_{name}",
+                    condition=Q(restricted_at__isnull=True, anonymised_at__isnull=True),
+                )
+                for name, columns in (
+                    ("name", ["family_name", "given_names"]),
+                    ("birth", ["date_of_birth"]),
+                    ("contact", ["last_contact_on"]),
+                    ("created", ["created_at"]),
+                )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,7 +174,16 @@ class ParticipantNameKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "participant"], name="name_key_unique")
         ]
-        indexes = [models.Index(fields=["participant"], name="name_key_participant")]
+        indexes = [
+            models.Index(fields=["participant"], name="name_key_participant"),
+            # The search asks for key prefixes (LIKE 'mhmd%'); a plain index serves LIKE only
+            # under the "C" collation, the pattern operator class under any. SQLite ignores it.
+            models.Index(
+                fields=["key", "participant"],
+                name="name_key_prefix",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key
@@ -161,6 +192,7 @@ class ParticipantNameKey(models.Model):
 class ResidenceStatus(models.Model):
     """One entry of a participant's residence status history; entries are never overwritten."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="residence_statuses"
     )
@@ -190,6 +222,7 @@ class ResidenceStatus(models.Model):
 class Outreach(models.Model):
     """A contact attempt (Kontaktaufnahme) with a potential participant."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="outreaches"
     )
@@ -213,6 +246,7 @@ class Outreach(models.Model):
 class Consent(models.Model):
     """A declaration of consent for one purpose (and, for sharing, one provider)."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("Zweck"), max_length=20, choices=ConsentPurpose.choices)
     provider = models.ForeignKey(
@@ -253,6 +287,7 @@ class Consent(models.Model):
 class Enrollment(models.Model):
     """One stay in the programme, from entry (Eintritt) to exit (Austritt)."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="enrollments"
     )
@@ -314,6 +349,7 @@ class Enrollment(models.Model):
 
 
 class Need(models.Model):
+    public_id = public_id_field()
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="needs")
     category = models.CharField(_("Bereich"), max_length=25, choices=NeedCategory.choices)
     priority = models.CharField(
@@ -342,6 +378,7 @@ class Need(models.Model):
 class CaseGoal(models.Model):
     """A goal of the case plan (Förderplan)."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("Ziel"), max_length=200)
     need = models.ForeignKey(
@@ -366,6 +403,7 @@ class CaseGoal(models.Model):
 class CaseStep(models.Model):
     """A step towards a goal, with who does it by when."""
 
+    public_id = public_id_field()
     goal = models.ForeignKey(CaseGoal, on_delete=models.CASCADE, related_name="steps")
     title = models.CharField(_("Schritt"), max_length=200)
     owner = models.CharField(_("zuständig"), max_length=120)
@@ -384,6 +422,7 @@ class CaseStep(models.Model):
 class Contact(models.Model):
     """A counselling contact (Beratungskontakt). The note is sensitive: see selectors."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="contacts")
     date = models.DateField(_("Datum"))
     duration_minutes = models.PositiveSmallIntegerField(_("Dauer (Minuten)"))
@@ -408,6 +447,7 @@ class Contact(models.Model):
 class Task(models.Model):
     """A follow-up (Wiedervorlage); automatic ones carry a key that makes them idempotent."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="tasks", null=True, blank=True
     )

@@ -192,6 +192,7 @@ class OutcomeForm(forms.Form):
         queryset=None,
         required=False,
         empty_label=_("keine Vermittlung"),
+        to_field_name="public_id",
     )
     note = forms.CharField(label=_("Bemerkung"), max_length=300, required=False)
 

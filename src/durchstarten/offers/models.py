@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from durchstarten.cases.choices import GermanLevel
+from durchstarten.cases.models import public_id_field
 from durchstarten.core.models import TimestampedModel
 from durchstarten.offers.choices import (
     DeclinedBy,
@@ -122,6 +123,7 @@ class Offer(TimestampedModel):
 class Referral(models.Model):
     """A participant sent to an offer (Vermittlung / Verweisberatung) and how it went."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(
         "cases.Participant", on_delete=models.CASCADE, related_name="referrals"
     )
@@ -180,6 +182,7 @@ class ReferralTransition(models.Model):
 class Outcome(models.Model):
     """Where a person ended up (Verbleib), optionally through a referral."""
 
+    public_id = public_id_field()
     participant = models.ForeignKey(
         "cases.Participant", on_delete=models.CASCADE, related_name="outcomes"
     )

@@ -14,7 +14,7 @@ urlpatterns = [
     path("<uuid:public_id>/bearbeiten/", directory.offer_edit, name="offer_edit"),
     path("vermittlungen/", inbox.inbox, name="inbox"),
     path(
-        "vermittlungen/<int:referral_id>/schritt/",
+        "vermittlungen/<uuid:referral_id>/schritt/",
         inbox.inbox_transition,
         name="inbox_transition",
     ),
@@ -24,7 +24,7 @@ urlpatterns = [
     path(P, participant.section, name="participant_section"),
     path(P + "vorschlagen/<uuid:offer_id>/", participant.propose, name="propose"),
     path(
-        P + "vermittlungen/<int:referral_id>/schritt/",
+        P + "vermittlungen/<uuid:referral_id>/schritt/",
         participant.transition,
         name="participant_transition",
     ),

@@ -184,50 +184,51 @@ def write_cases(
         "name_keys": _Table(ParticipantNameKey, ("participant", "key")),
         "statuses": _Table(
             ResidenceStatus,
-            ("participant", "kind", "valid_from", "valid_until", "document_note", "recorded_by",
-             "recorded_at"),
+            ("public_id", "participant", "kind", "valid_from", "valid_until", "document_note",
+             "recorded_by", "recorded_at"),
         ),
         "outreaches": _Table(
             Outreach,
-            ("participant", "channel", "date", "result", "note", "recorded_by", "recorded_at"),
+            ("public_id", "participant", "channel", "date", "result", "note", "recorded_by",
+             "recorded_at"),
         ),
         "consents": _Table(
             Consent,
-            ("participant", "purpose", "provider", "given_on", "withdrawn_on", "form_language",
-             "recorded_by", "recorded_at"),
+            ("public_id", "participant", "purpose", "provider", "given_on", "withdrawn_on",
+             "form_language", "recorded_by", "recorded_at"),
         ),
         "enrollments": _Table(
             Enrollment,
-            ("participant", "entry_date", "case_manager", "coaching_provider", "coach",
-             "exit_date", "exit_reason", "exit_note", "recorded_by", "version"),
+            ("public_id", "participant", "entry_date", "case_manager", "coaching_provider",
+             "coach", "exit_date", "exit_reason", "exit_note", "recorded_by", "version"),
         ),
         "needs": _Table(
             Need,
-            ("id", "participant", "category", "priority", "status", "description",
-             "identified_on", "closed_on", "recorded_by", "version"),
+            ("id", "public_id", "participant", "category", "priority", "status",
+             "description", "identified_on", "closed_on", "recorded_by", "version"),
         ),
         "goals": _Table(
             CaseGoal,
-            ("id", "participant", "title", "need", "status", "due_date", "created_by",
-             "created_at"),
+            ("id", "public_id", "participant", "title", "need", "status", "due_date",
+             "created_by", "created_at"),
         ),
-        "steps": _Table(CaseStep, ("goal", "title", "owner", "due_date", "done_on")),
+        "steps": _Table(CaseStep, ("public_id", "goal", "title", "owner", "due_date", "done_on")),
         "contacts": _Table(
             Contact,
-            ("participant", "date", "duration_minutes", "channel", "language",
+            ("public_id", "participant", "date", "duration_minutes", "channel", "language",
              "interpreter_used", "topics", "note", "author", "recorded_at"),
             json=("topics",),
         ),
         "tasks": _Table(
             Task,
-            ("participant", "district", "kind", "title", "due_date", "assignee", "auto_key",
-             "done_at", "done_by", "created_by", "created_at"),
+            ("public_id", "participant", "district", "kind", "title", "due_date", "assignee",
+             "auto_key", "done_at", "done_by", "created_by", "created_at"),
         ),
         "referrals": _Table(
             Referral,
-            ("id", "participant", "offer", "district", "state", "proposed_on", "accepted_on",
-             "started_on", "ended_on", "abort_reason", "declined_by", "note", "proposed_by",
-             "version"),
+            ("id", "public_id", "participant", "offer", "district", "state", "proposed_on",
+             "accepted_on", "started_on", "ended_on", "abort_reason", "declined_by", "note",
+             "proposed_by", "version"),
         ),
         "transitions": _Table(
             ReferralTransition,
@@ -235,8 +236,8 @@ def write_cases(
         ),
         "outcomes": _Table(
             Outcome,
-            ("participant", "kind", "start_date", "end_date", "language_level", "referral",
-             "note", "recorded_by", "recorded_at"),
+            ("public_id", "participant", "kind", "start_date", "end_date", "language_level",
+             "referral", "note", "recorded_by", "recorded_at"),
         ),
     }  # fmt: skip
     ids = _Ids()
@@ -300,6 +301,13 @@ def _people(
         yield pending
 
 
+def _row_ids(public_id: uuid.UUID) -> Callable[[], uuid.UUID]:
+    """Public ids of one person's records, drawn from the person's own: as deterministic as
+    the rest of the data, and independent of how people are chunked."""
+    rng = random.Random(public_id.int)  # noqa: S311 - synthetic data
+    return lambda: uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
 class _Block:
     """Ids reserved for a chunk, handed out one by one (unused ones stay gaps)."""
 
@@ -341,6 +349,7 @@ def _emit(pending, tables, ids: _Ids, key_cache, now, today, referrals=None) -> 
         block = _Block(ids.reserve(Referral, bound) if bound else 0, bound)
 
     for context, p, manager, provider, coach, public_id in pending:
+        row_id = _row_ids(public_id)
         pid = participant_id
         participant_id += 1
         full_name = p.full_name
@@ -351,11 +360,11 @@ def _emit(pending, tables, ids: _Ids, key_cache, now, today, referrals=None) -> 
             name_keys.append((pid, key))
         for status in p.statuses:
             statuses.append(
-                (pid, status.kind, status.valid_from, status.valid_until, status.note, manager,
-                 now)
+                (row_id(), pid, status.kind, status.valid_from, status.valid_until, status.note,
+                 manager, now)
             )  # fmt: skip
         for channel, day, result, note in p.outreaches:
-            outreaches.append((pid, channel, day, result, note, manager, now))
+            outreaches.append((row_id(), pid, channel, day, result, note, manager, now))
 
         stage = Stage.CONTACTED.value
         staff = (None, None, None)
@@ -364,39 +373,41 @@ def _emit(pending, tables, ids: _Ids, key_cache, now, today, referrals=None) -> 
             stage = Stage.ACTIVE.value if p.stays[-1].exit is None else Stage.EXITED.value
             for purpose, given_on, withdrawn_on in p.consents:
                 consents.append(
-                    (pid, purpose, provider if purpose == sharing else None, given_on,
-                     withdrawn_on, p.form_language, manager, now)
+                    (row_id(), pid, purpose, provider if purpose == sharing else None,
+                     given_on, withdrawn_on, p.form_language, manager, now)
                 )  # fmt: skip
             for stay in p.stays:
                 enrollments.append(
-                    (pid, stay.entry, manager, provider, coach, stay.exit, stay.reason,
-                     stay.note, manager, 1)
+                    (row_id(), pid, stay.entry, manager, provider, coach, stay.exit,
+                     stay.reason, stay.note, manager, 1)
                 )  # fmt: skip
         first_need = need_id
         for need in p.needs:
             needs.append(
-                (need_id, pid, need.category, need.priority, need.status, need.description,
-                 need.identified_on, need.closed_on, manager, 1)
+                (need_id, row_id(), pid, need.category, need.priority, need.status,
+                 need.description, need.identified_on, need.closed_on, manager, 1)
             )  # fmt: skip
             need_id += 1
         for goal in p.goals:
             goals.append(
-                (goal_id, pid, goal.title, first_need + goal.need if goal.need is not None
-                 else None, goal.status, goal.due_date, manager, now)
+                (goal_id, row_id(), pid, goal.title,
+                 first_need + goal.need if goal.need is not None else None, goal.status,
+                 goal.due_date, manager, now)
             )  # fmt: skip
             for title, owner, due, done in goal.steps:
-                steps.append((goal_id, title, owner, due, done))
+                steps.append((row_id(), goal_id, title, owner, due, done))
             goal_id += 1
         last_contact = None
         for day, minutes, channel, language, interpreter, topics, note in p.contacts:
             contacts.append(
-                (pid, day, minutes, channel, language, interpreter, topics, note, manager, now)
-            )
+                (row_id(), pid, day, minutes, channel, language, interpreter, topics, note,
+                 manager, now)
+            )  # fmt: skip
             if last_contact is None or day > last_contact:
                 last_contact = day
         for title, due, done in p.tasks:
             tasks.append(
-                (pid, context.district_id, manual, title, due, manager, None,
+                (row_id(), pid, context.district_id, manual, title, due, manager, None,
                  now if done else None, manager if done else None, manager, now)
             )  # fmt: skip
         if block is not None:

@@ -329,6 +329,8 @@ class ReferralWriter:
         self.seed = seed
         self.today = today
         self.rngs: dict[int, random.Random] = {}
+        # Public ids come from a stream of their own, so that they leave the drawn data as it was.
+        self.id_rngs: dict[int, random.Random] = {}
 
     def count(self, pending) -> int:
         """An upper bound of the referrals of a chunk (ids are reserved up front)."""
@@ -345,6 +347,15 @@ class ReferralWriter:
             rng = self.rngs[context.district_id] = random.Random(  # noqa: S311
                 f"{self.seed}:referrals:{context.plan.number}"
             )
+        id_rng = self.id_rngs.get(context.district_id)
+        if id_rng is None:
+            id_rng = self.id_rngs[context.district_id] = random.Random(  # noqa: S311
+                f"{self.seed}:referral-ids:{context.plan.number}"
+            )
+
+        def row_id() -> uuid.UUID:
+            return uuid.UUID(int=id_rng.getrandbits(128), version=4)
+
         today = self.today
         stay = p.stays[-1]
         limit = min(stay.exit or today, today)
@@ -363,7 +374,9 @@ class ReferralWriter:
             kind = IN_WORK_STATUSES.get(status.kind)
             if kind and status.valid_from <= today:
                 in_work.append((status.valid_from, None))
-                outcomes.append((pid, kind, status.valid_from, None, "", None, "", manager, now))
+                outcomes.append(
+                    (row_id(), pid, kind, status.valid_from, None, "", None, "", manager, now)
+                )
                 break
         wants = []
         r = rng.random()
@@ -408,7 +421,7 @@ class ReferralWriter:
             if offer is not None:
                 chosen.add(offer.pk)
                 referral = self.walk(rng, offer, pid, context.district_id, manager, day, limit,
-                                     stay, ids, tables, now)  # fmt: skip
+                                     stay, ids, tables, now, row_id())  # fmt: skip
                 if referral is not None:
                     placements.append(referral)
             day += dt.timedelta(days=rng.randint(10, 60))
@@ -418,19 +431,21 @@ class ReferralWriter:
                 category = offer.template.category
                 if category in _LANGUAGE_COURSES and rng.random() < 0.7:
                     level = "B2" if category == C.JOB_LANGUAGE_COURSE else "B1"
-                    outcomes.append((pid, OutcomeKind.LANGUAGE_EXAM.value, ended, None, level,
-                                     referral_id, "", manager, now))  # fmt: skip
+                    outcomes.append((row_id(), pid, OutcomeKind.LANGUAGE_EXAM.value, ended, None,
+                                     level, referral_id, "", manager, now))  # fmt: skip
                 elif category == C.SCHOOL_CERTIFICATE_COURSE and rng.random() < 0.6:
-                    outcomes.append((pid, OutcomeKind.SCHOOL_CERTIFICATE.value, ended, None, "",
-                                     referral_id, "", manager, now))  # fmt: skip
+                    outcomes.append((row_id(), pid, OutcomeKind.SCHOOL_CERTIFICATE.value, ended,
+                                     None, "", referral_id, "", manager, now))  # fmt: skip
         kind = _POSITIVE_EXIT.get(stay.reason) if stay.exit else None
         if kind and not in_work:
             via = next((ref for ref, offer, _s, _e in placements if offer.kind == "initiative"),
                        None)  # fmt: skip
-            outcomes.append((pid, kind, stay.exit, None, "", via, stay.note, manager, now))
+            outcomes.append(
+                (row_id(), pid, kind, stay.exit, None, "", via, stay.note, manager, now)
+            )
 
     def walk(self, rng, offer, pid, district_id, manager, proposed, limit, stay, ids, tables,
-             now):  # fmt: skip
+             now, public_id):  # fmt: skip
         """One referral with its transitions; returns (id, offer, state, ended) if it was a
         placement (reached started) of an initiative or regular offer."""
         referral_id = ids.reserve_referral()
@@ -500,8 +515,8 @@ class ReferralWriter:
         if state in (ReferralState.ACCEPTED, ReferralState.STARTED):
             offer.holding += 1
         tables["referrals"].rows.append(
-            (referral_id, pid, offer.pk, district_id, state, proposed, accepted, started, ended,
-             abort_reason, declined_by, "", manager, len(steps))
+            (referral_id, public_id, pid, offer.pk, district_id, state, proposed, accepted,
+             started, ended, abort_reason, declined_by, "", manager, len(steps))
         )  # fmt: skip
         transitions = tables["transitions"].rows
         for from_state, to_state, on, reason in steps:

@@ -10,6 +10,7 @@ document notes nor the details of health or psychosocial needs; counselling note
 those `core.scoping.can_read_notes` allows, and only on a single contact, never in a list.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -77,6 +78,13 @@ class ScopedSlugField(serializers.SlugRelatedField):
             return self.model.objects.none()
         return self.scope(self.context)
 
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except DjangoValidationError:
+            # A malformed UUID: the model field refuses it before the lookup.
+            self.fail("invalid")
+
 
 def _ags(**kwargs):
     return serializers.SlugRelatedField(slug_field="ags", **kwargs)
@@ -88,6 +96,11 @@ def _public_id(**kwargs):
 
 def _username(**kwargs):
     return serializers.SlugRelatedField(slug_field="username", **kwargs)
+
+
+def _record_id():
+    # A record is named by its public id; the sequential pk never leaves the server.
+    return serializers.UUIDField(source="public_id", read_only=True)
 
 
 # --- Participants -----------------------------------------------------------------------------
@@ -213,6 +226,7 @@ class ParticipantCreateSerializer(ParticipantInputSerializer):
 
 
 class ResidenceStatusSerializer(serializers.ModelSerializer):
+    id = _record_id()
     document_note = serializers.CharField(read_only=True, allow_null=True, help_text=HIDDEN)
 
     class Meta:
@@ -235,6 +249,8 @@ class ResidenceStatusInputSerializer(serializers.Serializer):
 
 
 class OutreachSerializer(serializers.ModelSerializer):
+    id = _record_id()
+
     class Meta:
         model = Outreach
         fields = ["id", "channel", "date", "result", "note", "recorded_at"]
@@ -249,6 +265,7 @@ class OutreachInputSerializer(serializers.Serializer):
 
 
 class ConsentSerializer(serializers.ModelSerializer):
+    id = _record_id()
     provider = _public_id(read_only=True, allow_null=True)
 
     class Meta:
@@ -293,6 +310,7 @@ class ConsentWithdrawSerializer(serializers.Serializer):
 
 
 class EnrollmentSerializer(serializers.ModelSerializer):
+    id = _record_id()
     case_manager = _username(read_only=True)
     coaching_provider = _public_id(read_only=True, allow_null=True)
     coach = _username(read_only=True, allow_null=True)
@@ -364,6 +382,7 @@ class EnrollmentExitSerializer(serializers.Serializer):
 
 
 class NeedSerializer(serializers.ModelSerializer):
+    id = _record_id()
     description = serializers.CharField(read_only=True, allow_null=True, help_text=HIDDEN)
 
     class Meta:
@@ -401,6 +420,8 @@ class NeedUpdateSerializer(serializers.Serializer):
 
 
 class StepSerializer(serializers.ModelSerializer):
+    id = _record_id()
+
     class Meta:
         model = CaseStep
         fields = ["id", "title", "owner", "due_date", "done_on"]
@@ -408,7 +429,8 @@ class StepSerializer(serializers.ModelSerializer):
 
 
 class GoalSerializer(serializers.ModelSerializer):
-    need = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    id = _record_id()
+    need = _public_id(read_only=True, allow_null=True)
     steps = StepSerializer(many=True, read_only=True)
 
     class Meta:
@@ -417,20 +439,20 @@ class GoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class ParticipantNeedField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        participant = self.context.get("participant")
-        if participant is None:
-            return Need.objects.none()
-        return selectors.need_choices_for_participant(participant)
+def _participant_needs(context):
+    return selectors.need_choices_for_participant(context["participant"])
 
 
 class GoalInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     due_date = serializers.DateField(required=False, allow_null=True)
-    need = ParticipantNeedField(
-        required=False, allow_null=True, help_text=_("ID eines Bedarfs derselben Person")
+    need = ScopedSlugField(
+        slug_field="public_id",
+        model=Need,
+        scope=_participant_needs,
+        required=False,
+        allow_null=True,
+        help_text=_("ID eines Bedarfs derselben Person"),
     )
 
 
@@ -452,6 +474,7 @@ class StepCompleteSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    id = _record_id()
     author = _username(read_only=True, allow_null=True)
     has_note = serializers.SerializerMethodField()
 
@@ -512,6 +535,7 @@ class ContactInputSerializer(serializers.Serializer):
 
 
 class TaskSerializer(serializers.ModelSerializer):
+    id = _record_id()
     district = _ags(read_only=True)
     participant = _public_id(read_only=True, allow_null=True)
     assignee = _username(read_only=True, allow_null=True)

@@ -275,6 +275,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 
 class ReferralSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
     district = serializers.SlugRelatedField(slug_field="ags", read_only=True)
     offer = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     offer_title = serializers.CharField(source="offer.title", read_only=True)
@@ -357,15 +358,15 @@ class DeclineRequestSerializer(TransitionRequestSerializer):
 # --- Outcomes ------------------------------------------------------------------------------
 
 
-class ScopedReferralField(serializers.PrimaryKeyRelatedField):
-    def get_queryset(self):
-        return selectors.referral_list_for_user(self.context["request"].user)
-
-
 class OutcomeSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
     participant = _participant_field()
-    referral = ScopedReferralField(
-        queryset=Referral.objects.none(), allow_null=True, required=False
+    referral = ScopedSlugField(
+        slug_field="public_id",
+        queryset=Referral.objects.none(),
+        scope=selectors.referral_list_for_user,
+        allow_null=True,
+        required=False,
     )
 
     class Meta:

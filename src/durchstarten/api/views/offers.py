@@ -42,6 +42,7 @@ from durchstarten.api.views._common import (
     EtagRetrieveMixin,
     holds_in,
 )
+from durchstarten.api.views.cases._base import UUID_PATTERN
 from durchstarten.cases.selectors import get_participant_for_user
 from durchstarten.core.audit import log_action
 from durchstarten.core.scoping import can_manage_offer
@@ -221,7 +222,8 @@ class ReferralViewSet(
         "create": CASE_WORK,
         **dict.fromkeys(ACTIONS, DIRECTORY),
     }
-    lookup_value_regex = r"\d+"
+    lookup_field = "public_id"
+    lookup_value_regex = UUID_PATTERN
     ordering = "-id"
     ordering_fields = ["id", "proposed_on"]
     filterset_class = ReferralFilter
@@ -234,7 +236,7 @@ class ReferralViewSet(
         )
 
     def get_object(self):
-        return selectors.get_referral_for_user(self.request.user, int(self.kwargs["pk"]))
+        return selectors.get_referral_for_user(self.request.user, self.kwargs["public_id"])
 
     def retrieve(self, request, *args, **kwargs):
         referral = self.get_object()
@@ -256,7 +258,7 @@ class ReferralViewSet(
         return with_etag(Response(self._shown(referral), status=status.HTTP_201_CREATED), referral)
 
     def _shown(self, referral) -> dict:
-        fresh = selectors.get_referral_for_user(self.request.user, referral.pk)
+        fresh = selectors.get_referral_for_user(self.request.user, referral.public_id)
         return ReferralSerializer(fresh, context=self.get_serializer_context()).data
 
     def _step(self, request, name: str) -> Response:
@@ -281,27 +283,27 @@ class ReferralViewSet(
         return with_etag(Response(self._shown(referral)), referral)
 
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, public_id=None):
         return self._step(request, "accept")
 
     @action(detail=True, methods=["post"])
-    def wait(self, request, pk=None):
+    def wait(self, request, public_id=None):
         return self._step(request, "wait")
 
     @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
+    def decline(self, request, public_id=None):
         return self._step(request, "decline")
 
     @action(detail=True, methods=["post"])
-    def start(self, request, pk=None):
+    def start(self, request, public_id=None):
         return self._step(request, "start")
 
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def complete(self, request, public_id=None):
         return self._step(request, "complete")
 
     @action(detail=True, methods=["post"])
-    def abort(self, request, pk=None):
+    def abort(self, request, public_id=None):
         return self._step(request, "abort")
 
 

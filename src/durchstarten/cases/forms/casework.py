@@ -67,7 +67,11 @@ class GoalForm(forms.Form):
     title = forms.CharField(label=_("Ziel"), max_length=200)
     due_date = forms.DateField(label=_("Zieldatum"), required=False, widget=DateInput)
     need = NeedChoiceField(
-        label=_("zu Bedarf"), queryset=None, required=False, empty_label=_("keinem Bedarf")
+        label=_("zu Bedarf"),
+        queryset=None,
+        required=False,
+        empty_label=_("keinem Bedarf"),
+        to_field_name="public_id",
     )
 
     def __init__(self, *args, needs, **kwargs):

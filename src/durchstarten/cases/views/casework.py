@@ -228,7 +228,7 @@ def contact_note(request, public_id, contact_id):
         "cases.contact.note_viewed",
         actor=request.user,
         obj=participant,
-        data={"contact": contact.pk},
+        data={"contact": str(contact.public_id)},
     )
     return render(
         request, "cases/contact_note.html", {"participant": participant, "contact": contact}

@@ -11,6 +11,7 @@ from durchstarten.api.views.cases._base import (
     CASEWORK,
     IF_MATCH,
     TASKS,
+    UUID_PATTERN,
     CaseWorkViewSet,
     ParticipantRecordViewSet,
 )
@@ -184,7 +185,7 @@ class ContactViewSet(ParticipantRecordViewSet):
                 "cases.contact.note_viewed",
                 actor=request.user,
                 obj=self.participant,
-                data={"contact": contact.pk},
+                data={"contact": str(contact.public_id)},
             )
         return self.answer(contact, serializer_class=s.ContactDetailSerializer)
 
@@ -239,7 +240,8 @@ class TaskViewSet(CaseWorkViewSet):
     filterset_class = TaskFilter
     ordering = ("due_date", "id")
     ordering_fields = ["due_date", "created_at"]
-    lookup_value_regex = r"[0-9]+"
+    lookup_field = "public_id"
+    lookup_value_regex = UUID_PATTERN
 
     def get_queryset(self):
         if self.schema_only:
@@ -261,6 +263,6 @@ class TaskViewSet(CaseWorkViewSet):
 
     @action(detail=True, methods=["post"])
     def complete(self, request, *args, **kwargs):
-        task = selectors.get_task_for_user(request.user, int(kwargs["pk"]))
+        task = selectors.get_task_for_user(request.user, kwargs["public_id"])
         task = task_services.task_complete(actor=request.user, task=task)
         return self.answer(task)
