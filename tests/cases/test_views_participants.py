@@ -115,7 +115,7 @@ def _participant_urls(participant, consent):
         "status_create": _url("status_create", participant),
         "outreach_create": _url("outreach_create", participant),
         "consent_create": _url("consent_create", participant),
-        "consent_withdraw": _url("consent_withdraw", participant, consent_id=consent.pk),
+        "consent_withdraw": _url("consent_withdraw", participant, consent_id=consent.public_id),
         "enrollment_enter": _url("enrollment_enter", participant),
         "enrollment_exit": _url("enrollment_exit", participant),
         "enrollment_reassign": _url("enrollment_reassign", participant),
@@ -216,7 +216,7 @@ def test_it_pages_25_cases(as_user, case_manager, district):
     first = client.get(_url("participant_list"))
     assert len(first.context["page_obj"].object_list) == 25
     assert "Seite 1 von 2" in _body(first)
-    second = client.get(_url("participant_list"), {"page": 2})
+    second = client.get(_url("participant_list"), {"cursor": first.context["page_obj"].next_cursor})
     assert len(second.context["page_obj"].object_list) == 5
 
 
@@ -515,7 +515,7 @@ def test_it_requires_the_provider_for_sharing(as_user, case_manager, participant
 
 def test_it_asks_before_withdrawing_a_consent(as_user, case_manager, enrolled):
     consent = enrolled.consents.get(purpose=ConsentPurpose.PROVIDER_SHARING)
-    url = _url("consent_withdraw", enrolled, consent_id=consent.pk)
+    url = _url("consent_withdraw", enrolled, consent_id=consent.public_id)
     client = as_user(case_manager)
     question = _body(client.get(url))
     assert "Einwilligung wirklich widerrufen?" in question
@@ -530,7 +530,7 @@ def test_it_asks_before_withdrawing_a_consent(as_user, case_manager, enrolled):
 
 def test_it_sends_a_coach_away_after_they_withdrew_the_sharing(as_user, coach, enrolled):
     consent = enrolled.consents.get(purpose=ConsentPurpose.PROVIDER_SHARING)
-    response = as_user(coach).post(_url("consent_withdraw", enrolled, consent_id=consent.pk))
+    response = as_user(coach).post(_url("consent_withdraw", enrolled, consent_id=consent.public_id))
     assert response.status_code == 302
     assert response["Location"] == _url("participant_list")
 

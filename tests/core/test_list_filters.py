@@ -165,12 +165,14 @@ def test_it_keeps_the_filters_when_paging_and_sorting(as_user, case_manager, dis
     client = as_user(case_manager)
     searched = filter_url(client, _case_list(), q="Rahimi")
     token = urlsplit(searched).query
-    body = _body(client.get(searched))
+    first = client.get(searched)
+    body = _body(first)
     # The filters travel as the token in the page and sort links.
-    assert f"?{token}&amp;page=2" in body
+    cursor = first.context["page_obj"].next_cursor
+    assert f"?{token}&amp;cursor={cursor}" in body
     assert f"?{token}&amp;sort=-name" in body
-    second = client.get(f"{searched}&page=2")
-    assert second.context["page_obj"].paginator.count == 30
+    second = client.get(f"{searched}&cursor={cursor}")
+    assert second.context["page_obj"].count == 30
     assert len(second.context["page_obj"].object_list) == 5
     descending = client.get(f"{searched}&sort=-name")
     names = [p.family_name for p in descending.context["page_obj"]]
@@ -193,7 +195,7 @@ def test_it_keeps_tokens_per_session(as_user, case_manager, district, people):
     colleague.force_login(member(Role.CASE_MANAGER, district))
     response = colleague.get(mine)
     # Another session's token is unknown there: no filters, and the page says why.
-    assert response.context["page_obj"].paginator.count == 3
+    assert response.context["page_obj"].count == 3
     assert EXPIRED in _body(response)
     # The same user in a second browser (another session) cannot use it either.
     second_browser = Client()
@@ -205,7 +207,7 @@ def test_it_says_in_german_when_a_search_has_expired(as_user, case_manager, peop
     client = as_user(case_manager)
     response = client.get(_case_list() + "?f=unbekannt")
     assert response.status_code == 200
-    assert response.context["page_obj"].paginator.count == 3
+    assert response.context["page_obj"].count == 3
     assert EXPIRED in _body(response)
     # htmx replaces only the results: no message that would show up on a later page instead.
     response = client.get(_case_list() + "?f=unbekannt", headers={"HX-Request": "true"})

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from uuid import UUID
 
 from django.db.models import (
@@ -36,6 +36,7 @@ from durchstarten.cases.models import (
     Task,
 )
 from durchstarten.cases.rules import MAX_AGE, MIN_AGE, target_group_on, years_before
+from durchstarten.core.lists import KeysetPage, SortColumn, keyset_order, keyset_paginate
 from durchstarten.core.models import Membership, Role, User
 from durchstarten.core.scoping import (
     CASE_WORK_ROLES,
@@ -49,17 +50,22 @@ from durchstarten.organisation.models import District
 from durchstarten.organisation.selectors import staff_list_for_user
 from durchstarten.privacy.guards import listed_q
 
+_SORT_COLUMNS = {
+    "name": (SortColumn("family_name"), SortColumn("given_names")),
+    "birth": (SortColumn("date_of_birth", nullable=True),),
+    "contact": (SortColumn("last_contact_on", nullable=True),),
+    "created": (SortColumn("created_at"),),
+}
+# sort key -> (columns, descending); the pk breaks ties. People without a date count as later
+# than any date (core.lists.SortColumn). Participant.Meta.indexes holds one partial index per
+# sort (participant_list_*), so that every page, however deep, is an index seek.
 SORTS = {
-    "name": ("family_name", "given_names", "pk"),
-    "-name": ("-family_name", "-given_names", "-pk"),
-    "birth": ("date_of_birth", "pk"),
-    "-birth": ("-date_of_birth", "-pk"),
-    "contact": ("last_contact_on", "pk"),
-    "-contact": ("-last_contact_on", "-pk"),
-    "created": ("created_at", "pk"),
-    "-created": ("-created_at", "-pk"),
+    **{key: (columns, False) for key, columns in _SORT_COLUMNS.items()},
+    **{f"-{key}": (columns, True) for key, columns in _SORT_COLUMNS.items()},
 }
 _DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+# A search counts its matches up to here (see case_page); a search with more needs narrowing.
+SEARCH_COUNT_CAP = 1_000
 
 
 def participant_list_for_user(
@@ -174,9 +180,35 @@ def case_list(user: User, *, district_id: int, filters: CaseFilters, day: dt.dat
             open_needs.order_by().values("participant").annotate(n=Count("pk")).values("n")[:1]
         )
     )
+    columns, descending = SORTS.get(filters.sort, SORTS["name"])
     return qs.select_related("municipality", "case_manager").order_by(
-        *SORTS.get(filters.sort, SORTS["name"])
+        *keyset_order(columns, descending=descending)
     )
+
+
+def case_page(
+    user: User, *, district_id: int, filters: CaseFilters, cursor: str = ""
+) -> KeysetPage:
+    """One page of the case list, reached by keyset (see core.lists): as fast deep in the list
+    as at its start, with a count that stops at COUNT_CAP (SEARCH_COUNT_CAP for a search);
+    2–3 queries whatever the page."""
+    columns, descending = SORTS.get(filters.sort, SORTS["name"])
+    cases = case_list(user, district_id=district_id, filters=filters)
+    counted = None
+    if filters.query.strip():
+        # A search matches few people, often all near one letter ("Rahimi"): PostgreSQL would
+        # walk the name index from "A" and test every person until 26 match (a second at
+        # 100,000 people). So the matches' ids are read first, at most SEARCH_COUNT_CAP + 1
+        # (which also counts them), and the page is sorted from those. More matches than that
+        # are dense enough for the walk; the count then says "mehr als 1.000".
+        ids = list(cases.order_by().values_list("pk", flat=True)[: SEARCH_COUNT_CAP + 1])
+        counted = (min(len(ids), SEARCH_COUNT_CAP), len(ids) > SEARCH_COUNT_CAP)
+        if not counted[1]:
+            unsearched = case_list(
+                user, district_id=district_id, filters=replace(filters, query="")
+            )
+            cases = unsearched.filter(pk__in=ids)
+    return keyset_paginate(cases, columns, descending=descending, cursor=cursor, counted=counted)
 
 
 # --- The participant page ------------------------------------------------------------------
@@ -191,8 +223,12 @@ class TimelineEvent:
     obj: object = None
 
 
-def participant_timeline(participant: Participant) -> list[TimelineEvent]:
-    """Everything that happened, newest first; one query per kind of record."""
+def participant_timeline(
+    participant: Participant, *, loaded: dict | None = None
+) -> list[TimelineEvent]:
+    """Everything that happened, newest first; one query per kind of record. ``loaded`` holds
+    the records the caller has read already (participant_detail), so they are not read twice."""
+    loaded = loaded or {}
     events: list[TimelineEvent] = []
     for item in participant.outreaches.all():
         events.append(
@@ -200,7 +236,7 @@ def participant_timeline(participant: Participant) -> list[TimelineEvent]:
                 item.date, "outreach", item.get_result_display(), item.get_channel_display(), item
             )
         )
-    for item in participant.consents.select_related("provider"):
+    for item in loaded.get("consents", participant.consents.select_related("provider")):
         events.append(
             TimelineEvent(
                 item.given_on, "consent", item.get_purpose_display(), str(item.provider or ""), item
@@ -216,19 +252,19 @@ def participant_timeline(participant: Participant) -> list[TimelineEvent]:
                     item,
                 )
             )
-    for item in participant.residence_statuses.all():
+    for item in loaded.get("statuses", participant.residence_statuses.all()):
         events.append(
             TimelineEvent(
                 item.valid_from, "status", item.get_kind_display(), item.document_note, item
             )
         )
-    for item in participant.enrollments.select_related("case_manager"):
+    for item in loaded.get("enrollments", participant.enrollments.select_related("case_manager")):
         events.append(TimelineEvent(item.entry_date, "entry", "", str(item.case_manager), item))
         if item.exit_date:
             events.append(
                 TimelineEvent(item.exit_date, "exit", item.get_exit_reason_display(), "", item)
             )
-    for item in participant.needs.all():
+    for item in loaded.get("needs", participant.needs.all()):
         events.append(
             TimelineEvent(
                 item.identified_on,
@@ -238,7 +274,7 @@ def participant_timeline(participant: Participant) -> list[TimelineEvent]:
                 item,
             )
         )
-    for item in participant.contacts.select_related("author"):
+    for item in loaded.get("contacts", participant.contacts.select_related("author")):
         events.append(
             TimelineEvent(
                 item.date, "contact", item.get_channel_display(), f"{item.duration_minutes}", item
@@ -266,22 +302,25 @@ def participant_detail(user: User, participant: Participant, *, day: dt.date | N
     """What the participant page shows; counselling notes only for entitled staff."""
     day = day or timezone.localdate()
     statuses = list(participant.residence_statuses.all())
-    return {
-        "target_group": target_group_on(
-            date_of_birth=participant.date_of_birth, statuses=statuses, day=day
-        ),
+    records = {
         "statuses": statuses,
         "consents": list(participant.consents.select_related("provider")),
         "enrollments": list(
             participant.enrollments.select_related("case_manager", "coach", "coaching_provider")
         ),
         "needs": list(participant.needs.all()),
-        "goals": list(CaseGoal.objects.filter(participant=participant).prefetch_related("steps")),
         "contacts": list(Contact.objects.filter(participant=participant).select_related("author")),
+    }
+    return {
+        "target_group": target_group_on(
+            date_of_birth=participant.date_of_birth, statuses=statuses, day=day
+        ),
+        **records,
+        "goals": list(CaseGoal.objects.filter(participant=participant).prefetch_related("steps")),
         "open_tasks": list(
             participant.tasks.filter(done_at__isnull=True).select_related("assignee")
         ),
-        "timeline": participant_timeline(participant),
+        "timeline": participant_timeline(participant, loaded=records),
         "can_read_notes": can_read_notes(user, participant),
     }
 
@@ -298,14 +337,14 @@ def my_tasks(user: User, *, district_id: int, day: dt.date | None = None) -> dic
     return {"overdue": overdue, "upcoming": upcoming}
 
 
-def get_task_for_user(user: User, pk: int) -> Task:
+def get_task_for_user(user: User, public_id: UUID) -> Task:
     visible = participant_list_for_user(user)
     districts = access_for(user).district_ids
     return get_object_or_404(
         Task.objects.filter(district_id__in=districts).filter(
             Q(participant__isnull=True, assignee=user) | Q(participant__in=visible)
         ),
-        pk=pk,
+        public_id=public_id,
     )
 
 
@@ -314,23 +353,25 @@ def get_task_for_user(user: User, pk: int) -> Task:
 # answer 404 alike for another participant's record and for one that does not exist.
 
 
-def get_need_for_participant(participant: Participant, need_id: int) -> Need:
-    return get_object_or_404(Need.objects.filter(participant=participant), pk=need_id)
+def get_need_for_participant(participant: Participant, public_id: UUID) -> Need:
+    return get_object_or_404(Need.objects.filter(participant=participant), public_id=public_id)
 
 
-def get_goal_for_participant(participant: Participant, goal_id: int) -> CaseGoal:
-    return get_object_or_404(CaseGoal.objects.filter(participant=participant), pk=goal_id)
+def get_goal_for_participant(participant: Participant, public_id: UUID) -> CaseGoal:
+    return get_object_or_404(CaseGoal.objects.filter(participant=participant), public_id=public_id)
 
 
-def get_step_for_participant(participant: Participant, step_id: int) -> CaseStep:
+def get_step_for_participant(participant: Participant, public_id: UUID) -> CaseStep:
     return get_object_or_404(
-        CaseStep.objects.filter(goal__participant=participant).select_related("goal"), pk=step_id
+        CaseStep.objects.filter(goal__participant=participant).select_related("goal"),
+        public_id=public_id,
     )
 
 
-def get_contact_for_participant(participant: Participant, contact_id: int) -> Contact:
+def get_contact_for_participant(participant: Participant, public_id: UUID) -> Contact:
     return get_object_or_404(
-        Contact.objects.filter(participant=participant).select_related("author"), pk=contact_id
+        Contact.objects.filter(participant=participant).select_related("author"),
+        public_id=public_id,
     )
 
 
@@ -374,9 +415,9 @@ def coach_choices(user: User, *, district_id: int) -> QuerySet[User]:
     )
 
 
-def get_consent_for_participant(participant: Participant, consent_id: int) -> Consent:
+def get_consent_for_participant(participant: Participant, public_id: UUID) -> Consent:
     """A consent of a participant the caller already got through get_participant_for_user."""
-    return get_object_or_404(participant.consents.all(), pk=consent_id)
+    return get_object_or_404(participant.consents.all(), public_id=public_id)
 
 
 def open_enrollment(participant: Participant) -> Enrollment | None:
@@ -401,8 +442,8 @@ def open_task_list_for_user(user: User, *, district_id: int | None = None) -> Qu
     return qs.filter(district_id=district_id) if district_id is not None else qs
 
 
-def get_enrollment_for_participant(participant: Participant, enrollment_id: int) -> Enrollment:
+def get_enrollment_for_participant(participant: Participant, public_id: UUID) -> Enrollment:
     return get_object_or_404(
         participant.enrollments.select_related("case_manager", "coaching_provider", "coach"),
-        pk=enrollment_id,
+        public_id=public_id,
     )

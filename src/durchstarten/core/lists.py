@@ -11,19 +11,29 @@ reads them back with ``filter_data``. Only the sort, the page and the fields a f
 harmless in ``url_fields`` come from the URL itself.
 """
 
+import base64
+import binascii
+import math
 import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 from django.urls import Resolver404, get_script_prefix, resolve
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 PAGE_SIZE = 25
+# Lists count their rows only up to here: counting a whole district's people on every page
+# costs more than the page itself, and nobody pages through more than this anyway.
+COUNT_CAP = 10_000
 
 # The query parameter with the token of the stored filters.
 FILTERS_PARAM = "f"
@@ -94,13 +104,259 @@ class SortedFilterForm(forms.Form):
         return self.order(self.narrow(queryset, self.cleaned_data))
 
 
+def capped_count(queryset, cap: int | None = None) -> tuple[int, bool]:
+    """The number of rows, counted at most up to ``cap``, and whether there are more.
+
+    One ``SELECT COUNT(*) FROM (… LIMIT cap + 1)``: the database stops after cap + 1 rows
+    instead of counting all of them.
+    """
+    cap = COUNT_CAP if cap is None else cap
+    if isinstance(queryset, QuerySet):
+        counted = queryset.order_by()[: cap + 1].count()
+    else:
+        counted = len(queryset)
+    return min(counted, cap), counted > cap
+
+
+def count_label(count: int) -> str:
+    """The count with thousands grouped ("10.000"); templates say "mehr als" when capped."""
+    return number_format(count, force_grouping=True)
+
+
+class CappedPaginator(Paginator):
+    """A Paginator that counts at most ``COUNT_CAP`` rows: beyond, only the pages of the first
+    ``COUNT_CAP`` rows can be reached (narrow the list with its filters to see the rest) and
+    ``count_capped`` says that there are more."""
+
+    @cached_property
+    def _capped(self) -> tuple[int, bool]:
+        return capped_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self._capped[0]
+
+    @property
+    def count_capped(self) -> bool:
+        return self._capped[1]
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count)
+
+
 def paginate(request, queryset: QuerySet) -> Page:
     """The requested page (25 rows); out-of-range or invalid numbers give the nearest page."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.elided_range = list(
         page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     )
     return page
+
+
+# --- Keyset ("seek") pagination --------------------------------------------------------------
+#
+# Page 400 with OFFSET makes the database read and throw away 9,975 rows first. A keyset page
+# instead continues "after the last row shown": WHERE (sort values, pk) > (those of that row)
+# ORDER BY … LIMIT 26, which an index on the sort columns answers in the same time for every
+# page. Only previous/next/first/last can be reached this way, not page 217 directly.
+#
+# The cursor in the URL names the boundary row by its public id, never by its sort values: for
+# the name or date-of-birth sorts those are personal data, which must not end up in browser
+# histories, access logs and Referer headers. The server looks the values up again (one query
+# by a unique column, through the same scoped and filtered queryset, so a cursor cannot reach
+# outside the user's list). The public id is already in the row's detail link, so the cursor
+# reveals nothing new; it is base64-encoded only to keep the URL opaque and short. A tampered
+# or stale cursor (the row left the list) gives the first page.
+
+CURSOR_PARAM = "cursor"
+_AFTER, _BEFORE, _LAST = "a", "b", "l"
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    """A column a keyset list sorts by. A NULL counts as greater than every value (last when
+    ascending, first when descending): PostgreSQL's own order, so that one ascending index
+    serves both directions; SQLite is told so explicitly."""
+
+    field: str
+    nullable: bool = False
+
+
+def _encode_cursor(kind: str, number: int, boundary="") -> str:
+    raw = f"{kind}.{number}.{boundary}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(token: str) -> tuple[str, int, str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        kind, number, boundary = raw.split(".", 2)
+        number = int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if kind not in (_AFTER, _BEFORE, _LAST) or number < 0 or (kind != _LAST and not boundary):
+        return None
+    return kind, number, boundary
+
+
+def keyset_order(columns: Sequence[SortColumn], *, descending: bool = False) -> list:
+    """The ORDER BY of a keyset list (also for its exports, so they list rows alike)."""
+    order = []
+    for column in (*columns, SortColumn("pk")):
+        expression = F(column.field)
+        if column.nullable:
+            nulls = {"nulls_first": True} if descending else {"nulls_last": True}
+            order.append(expression.desc(**nulls) if descending else expression.asc(**nulls))
+        else:
+            order.append(expression.desc() if descending else expression.asc())
+    return order
+
+
+def _beyond(columns: Sequence[SortColumn], values: Sequence, pk, *, descending: bool) -> Q:
+    """The rows that come after the row with ``values`` and ``pk`` in the given order."""
+    compare = "lt" if descending else "gt"
+    nulls_last = not descending
+    condition = Q(**{f"pk__{compare}": pk})
+    for column, value in reversed(list(zip(columns, values, strict=True))):
+        field = column.field
+        if value is None:
+            equal = Q(**{f"{field}__isnull": True})
+            # NULLs last: nothing comes after a NULL but other NULLs; NULLs first: every value.
+            later = None if nulls_last else Q(**{f"{field}__isnull": False})
+        else:
+            equal = Q(**{field: value})
+            later = Q(**{f"{field}__{compare}": value})
+            if column.nullable and nulls_last:
+                later |= Q(**{f"{field}__isnull": True})
+        condition = equal & condition if later is None else later | (equal & condition)
+    first, value = columns[0], values[0]
+    if value is not None and not (first.nullable and nulls_last):
+        # The same condition once more as a plain range on the first column: the OR above
+        # hides it from the planner, this lets it start the index scan at the boundary.
+        condition &= Q(**{f"{first.field}__{'lte' if descending else 'gte'}": value})
+    return condition
+
+
+@dataclass
+class KeysetPage:
+    """One page of a keyset list: what includes/keyset_pagination.html needs.
+
+    ``number`` is the page number as far as it is known (0 when not: the last page of a list
+    longer than the count cap).
+    """
+
+    object_list: list
+    number: int
+    count: int
+    count_capped: bool
+    has_previous: bool
+    has_next: bool
+    previous_cursor: str = ""
+    next_cursor: str = ""
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def count_label(self) -> str:
+        return count_label(self.count)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / PAGE_SIZE))
+
+    @property
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.number and self.object_list else 0
+
+    @property
+    def end_index(self) -> int:
+        return self.start_index + len(self.object_list) - 1 if self.start_index else 0
+
+    @property
+    def last_cursor(self) -> str:
+        return _encode_cursor(_LAST, 0) if self.has_next else ""
+
+
+def keyset_paginate(
+    queryset: QuerySet,
+    columns: Sequence[SortColumn],
+    *,
+    descending: bool = False,
+    cursor: str = "",
+    id_field: str = "public_id",
+    counted: tuple[int, bool] | None = None,
+) -> KeysetPage:
+    """The page of ``queryset`` that ``cursor`` (the URL's ``CURSOR_PARAM``) asks for, sorted
+    by ``columns`` (then pk) in one direction; 2 queries (capped count, rows), 3 with a cursor
+    (the values of its row). ``counted`` is the result of ``capped_count`` if the caller
+    already knows it."""
+    order = keyset_order(columns, descending=descending)
+    reverse = keyset_order(columns, descending=not descending)
+    # Only the rows' ids are counted: the list's annotations are not needed for that.
+    count, capped = counted or capped_count(queryset.values("pk"))
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    cursor = _decode_cursor(cursor)
+    kind, number, boundary = cursor or (None, 1, "")
+    fields = [column.field for column in columns]
+    row = None
+    if kind in (_AFTER, _BEFORE):
+        try:
+            row = queryset.filter(**{id_field: boundary}).values_list(*fields, "pk").first()
+        except ValidationError:  # not an id at all (e.g. not a UUID)
+            row = None
+        if row is None:
+            kind, number = None, 1
+
+    def page(rows, *, number, has_previous, has_next):
+        if number and not capped:
+            number = min(number, pages)
+        previous_cursor = next_cursor = ""
+        if has_previous:
+            previous_cursor = _encode_cursor(
+                _BEFORE, max(number - 1, 0), getattr(rows[0], id_field)
+            )
+        if has_next:
+            next_cursor = _encode_cursor(_AFTER, number and number + 1, getattr(rows[-1], id_field))
+        return KeysetPage(
+            rows,
+            number=number,
+            count=count,
+            count_capped=capped,
+            has_previous=has_previous,
+            has_next=has_next,
+            previous_cursor=previous_cursor,
+            next_cursor=next_cursor,
+        )
+
+    if kind == _AFTER:
+        condition = _beyond(columns, row[:-1], row[-1], descending=descending)
+        rows = list(queryset.filter(condition).order_by(*order)[: PAGE_SIZE + 1])
+        if rows:
+            return page(
+                rows[:PAGE_SIZE], number=number, has_previous=True, has_next=len(rows) > PAGE_SIZE
+            )
+    elif kind == _BEFORE:
+        condition = _beyond(columns, row[:-1], row[-1], descending=not descending)
+        rows = list(queryset.filter(condition).order_by(*reverse)[: PAGE_SIZE + 1])
+        if len(rows) >= PAGE_SIZE:
+            more = len(rows) > PAGE_SIZE
+            number = (number and max(number, 2)) if more else 1
+            return page(rows[:PAGE_SIZE][::-1], number=number, has_previous=more, has_next=True)
+        # Fewer rows than a page before the boundary (rows came or went since the cursor was
+        # made): show the first page proper.
+    elif kind == _LAST and count > PAGE_SIZE:
+        # With an exact count the last page holds the remainder, so that its rows are the same
+        # as when paging forward to it; beyond the cap its number is unknown.
+        size = PAGE_SIZE if capped else count - (pages - 1) * PAGE_SIZE
+        rows = list(queryset.order_by(*reverse)[:size])[::-1]
+        return page(rows, number=0 if capped else pages, has_previous=True, has_next=False)
+    rows = list(queryset.order_by(*order)[: PAGE_SIZE + 1])
+    return page(rows[:PAGE_SIZE], number=1, has_previous=False, has_next=len(rows) > PAGE_SIZE)
 
 
 # --- Filters kept out of the URL -------------------------------------------------------------

@@ -41,7 +41,7 @@ from durchstarten.cases.views._page import (
 )
 from durchstarten.core.audit import log_action
 from durchstarten.core.decorators import require_role
-from durchstarten.core.lists import filter_data, filtered_list, paginate
+from durchstarten.core.lists import CURSOR_PARAM, filter_data, filtered_list
 from durchstarten.core.models import Role
 from durchstarten.organisation.selectors import municipality_list_for_user, provider_list_for_user
 
@@ -78,10 +78,13 @@ def participant_list(request):
         municipalities=municipality_list_for_user(user, district=request.membership.district),
         case_managers=selectors.case_manager_choices(user, district_id=district_id),
     )
-    cases = selectors.case_list(user, district_id=district_id, filters=filters.case_filters())
-    page_obj = paginate(request, cases)
-    page_obj.object_list = list(page_obj.object_list)
-    for participant in page_obj.object_list:
+    page_obj = selectors.case_page(
+        user,
+        district_id=district_id,
+        filters=filters.case_filters(),
+        cursor=request.GET.get(CURSOR_PARAM, ""),
+    )
+    for participant in page_obj:
         participant.target_group_label = TargetGroup(participant.target_group).label
     # htmx asks for the results only, except when it restores a page from the history.
     fragment = bool(request.htmx) and not request.htmx.history_restore_request
