@@ -1,16 +1,16 @@
 """Import of a 50,000-row participant list (XLSX) into the matching benchmark's district.
 
 - import_participants: subject the whole path of the UI and the command for one file — read
-  the XLSX, check every row through the services in rolled-back transactions, look for
-  duplicates against the district and within the file, then import (all or nothing) with
-  residence status and outreach per row; floor reading the same file with openpyxl and
-  writing the bare participant rows with one `bulk_create` (no rules, no names' keys, no
-  status or outreach, no audit). Each run is undone (or the floor's rows deleted) untimed,
-  so that every sample imports into the same district.
+  the XLSX, check every row by the services' rules (imports.bulk), look for duplicates
+  against the district and within the file, then import (all or nothing) with residence
+  status, outreach and names' keys per row, written in bulk; floor reading the same file
+  with openpyxl and writing the bare participant rows with one `bulk_create` (no rules, no
+  names' keys, no status or outreach, no audit). Each run is undone (or the floor's rows
+  deleted) untimed, so that every sample imports into the same district.
 
-A sample takes minutes, so this benchmark times few runs (`IMPORT_REPEAT`, no warm-up); the
-size says how many rows per second the subject reaches. `IMPORT_ROWS` is an environment
-override for trial runs.
+A sample takes tens of seconds, so this benchmark times few runs (at most `IMPORT_REPEAT`,
+fewer with --repeat, no warm-up); the size says how many rows per second the subject
+reaches. `IMPORT_ROWS` is an environment override for trial runs.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from harness import Timing, make_result, write_result
 
 ROWS = int(os.environ.get("IMPORT_ROWS", "50000"))
 IMPORT_REPEAT = 2
+TARGET_ROWS_PER_SECOND = 2000
 SYLLABLES = [
     "ab",
     "al",
@@ -145,7 +146,7 @@ def bench_import_participants(ctx, *, warmup: int, repeat: int, budget_s: float 
             )
 
     subject_samples, floor_samples = [], []
-    for _ in range(IMPORT_REPEAT):
+    for _ in range(max(1, min(repeat, IMPORT_REPEAT))):
         subject_samples.append(_timed(subject))
         batch = batches[-1]
         if batch.status != BatchStatus.DONE:
@@ -174,11 +175,15 @@ def bench_import_participants(ctx, *, warmup: int, repeat: int, budget_s: float 
         floor_description=(
             "openpyxl read of the same file and one bulk_create of bare participant rows"
         ),
+        target=f"≥ {TARGET_ROWS_PER_SECOND:,} rows/s (PostgreSQL, 2 cores)",
+        target_ms=ROWS / TARGET_ROWS_PER_SECOND * 1000,
         warmup=0,
         notes=(
-            "Per row the subject runs participant, residence status and outreach services "
-            "twice (rolled-back check, then import), each with its audit entry, plus the "
-            "duplicate lookup; rows a duplicate check suspects are skipped, not imported."
+            "The subject checks every row by the services' rules in memory (twice: check, "
+            "then import), matches it against the district's records and the file's rows "
+            "(indexed once), and writes participants, names' keys, residence statuses and "
+            "outreach with bulk_create; one audit entry per batch. Rows a duplicate check "
+            "suspects are skipped, not imported."
         ),
     )
     write_result(result)

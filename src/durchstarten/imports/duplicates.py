@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from durchstarten.cases.duplicates import DuplicateIndex, PersonKey, find_duplicates
+from durchstarten.cases.duplicates import DuplicateIndex, PersonKey
 from durchstarten.organisation.models import District
 
 
@@ -26,13 +26,15 @@ def suspected(district: District, people: Sequence[PersonKey]) -> dict[int, list
     German reasons). A row is compared with the rows above it only, so that of two rows of
     the same person the later one is the suspect and the earlier one is imported."""
     found: dict[int, list[dict]] = {}
-    in_file = DuplicateIndex(people)
+    if not people:
+        return found
+    # One index of the district's records (loaded once, not looked up per row) and the
+    # file's rows: each row is looked up once in both.
+    index = DuplicateIndex.from_district(district)
     for person in people:
-        candidates = [
-            c
-            for c in find_duplicates(person, district=district, candidates_in_file=in_file)
-            if c.row is None or c.row < person.row
-        ]
+        index.add(person)
+    for person in people:
+        candidates = [c for c in index.find(person) if c.row is None or c.row < person.row]
         if candidates:
             found[person.row] = [
                 {

@@ -1,4 +1,4 @@
-"""Importing lists: upload, check (a dry run through the real services), decisions on
+"""Importing lists: upload, check (by the services' rules, without writing), decisions on
 suspected duplicates, the import itself (all-or-nothing, or valid rows only) and its undo.
 
 Checking and importing run in the background for large files (`imports.tasks`); their
@@ -13,6 +13,7 @@ import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from django.apps import apps
 from django.conf import settings
@@ -29,6 +30,7 @@ from durchstarten.cases.models import Participant, ParticipantNameKey
 from durchstarten.core.audit import log_action
 from durchstarten.core.models import Role, User
 from durchstarten.core.scoping import DISTRICT_WIDE_ROLES, has_role, require_role
+from durchstarten.imports.bulk import ParticipantPlanner, Planned, participants_write
 from durchstarten.imports.cells import Context
 from durchstarten.imports.columns import COLUMNS, normalise
 from durchstarten.imports.models import (
@@ -181,12 +183,18 @@ class Progress:
     second writer would wait for the first, so the bar there moves after the transaction)."""
 
     def __init__(self, batch: ImportBatch, total: int):
-        self.batch_id, self.total, self.done = batch.pk, total, 0
+        self.batch_id, self.total, self.done, self.shown = batch.pk, total, 0, 0
         self.side = connection.vendor == "postgresql" and not connection.in_atomic_block
+        # About fifty writes per file however large (each from a new connection, inside a
+        # transaction): the bar moves in steps of 2 %.
+        self.every = max(CHUNK, total // 50)
         ImportBatch.objects.filter(pk=self.batch_id).update(progress_done=0, progress_total=total)
 
     def step(self, count: int = 1) -> None:
         self.done += count
+        if self.done - self.shown < self.every and self.done < self.total:
+            return
+        self.shown = self.done
         if not connection.in_atomic_block:
             ImportBatch.objects.filter(pk=self.batch_id).update(progress_done=self.done)
         elif self.side:
@@ -236,21 +244,28 @@ def _parsed(batch: ImportBatch, rows: Iterable[ImportRow], context: Context) -> 
 
 
 def _dry_run(batch: ImportBatch, rows: list[ImportRow], values: dict, progress: Progress) -> None:
-    """Every readable row through the services, in transactions that are rolled back."""
-    importer, actor = IMPORTERS[batch.kind], batch.created_by
+    """Every readable row checked as the import will check it, without writing: participants
+    in memory by the services' rules, offers through the service in rolled-back transactions."""
+    if batch.kind == ImportKind.PARTICIPANTS:
+        check = ParticipantPlanner(actor=batch.created_by, district=batch.district).plan
+    else:
+        check = partial(_offer_dry_run, batch)
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        with transaction.atomic():
-            for row in chunk:
-                if row.status != RowStatus.VALID:
-                    continue
-                try:
-                    with transaction.atomic():
-                        importer(actor=actor, district=batch.district, values=values[row.number])
-                except RowError as error:
-                    row.status, row.errors = RowStatus.INVALID, _errors(batch, error)
-            transaction.set_rollback(True)
+        for row in chunk:
+            if row.status != RowStatus.VALID:
+                continue
+            try:
+                check(values[row.number])
+            except RowError as error:
+                row.status, row.errors = RowStatus.INVALID, _errors(batch, error)
         progress.step(len(chunk))
+
+
+def _offer_dry_run(batch: ImportBatch, values: dict) -> None:
+    with transaction.atomic():
+        IMPORTERS[batch.kind](actor=batch.created_by, district=batch.district, values=values)
+        transaction.set_rollback(True)
 
 
 def _find_duplicates(batch: ImportBatch, rows: list[ImportRow], values: dict) -> None:
@@ -267,6 +282,31 @@ def _find_duplicates(batch: ImportBatch, rows: list[ImportRow], values: dict) ->
         # Nothing is merged silently: a suspected duplicate is skipped unless the user decides.
         row.decision = Decision.SKIP if candidates else Decision.NEW
         row.merge_target = ""
+
+
+def _save_rows(rows: list[ImportRow], fields: list[str]) -> None:
+    """Write the fields of many rows, one UPDATE statement executed for all of them
+    (bulk_update's CASE per row and field costs seconds for a large file)."""
+    if not rows:
+        return
+    columns = [ImportRow._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE id = %s".format(  # noqa: S608  # nosec B608
+        quote(ImportRow._meta.db_table),
+        ", ".join(f"{quote(column.column)} = %s" for column in columns),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql,
+            [
+                [
+                    column.get_db_prep_save(getattr(row, column.attname), connection)
+                    for column in columns
+                ]
+                + [row.pk]
+                for row in rows
+            ],
+        )
 
 
 def _count(batch: ImportBatch) -> None:
@@ -370,9 +410,7 @@ def import_batch_remap(
     )
     rows = list(batch.rows.order_by("number"))
     _check(batch, rows)
-    ImportRow.objects.bulk_update(
-        rows, ["status", "errors", "duplicates", "decision", "merge_target"], batch_size=CHUNK
-    )
+    _save_rows(rows, ["status", "errors", "duplicates", "decision", "merge_target"])
     _count(batch)
     batch.status = BatchStatus.READY
     batch.save(update_fields=CHECK_FIELDS)
@@ -437,24 +475,33 @@ def fingerprint(obj: models.Model) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _fingerprints(rows: list[ImportRow], created: dict[int, list[models.Model]]) -> None:
-    """Fingerprints of everything created, read back from the database after the import."""
-    by_model: dict[type, set] = defaultdict(set)
-    for records in created.values():
-        for record in records:
-            by_model[type(record)].add(record.pk)
-    stored = {model: model._default_manager.in_bulk(list(pks)) for model, pks in by_model.items()}
+def _fingerprints(
+    rows: list[ImportRow], created: dict[int, list[models.Model]], *, read_back: bool
+) -> None:
+    """Fingerprints of everything created. Records written by `bulk_create` hold what was
+    stored; `read_back` takes them from the database instead, for records written through
+    the services (offers and their municipalities) or changed afterwards (merges)."""
+    stored: dict[type, dict] = {}
+    if read_back:
+        by_model: dict[type, set] = defaultdict(set)
+        for records in created.values():
+            for record in records:
+                by_model[type(record)].add(record.pk)
+        stored = {
+            model: model._default_manager.in_bulk(list(pks)) for model, pks in by_model.items()
+        }
     for row in rows:
-        row.created = [
-            [r._meta.label, r.pk, fingerprint(stored[type(r)][r.pk])]
-            for r in created.get(row.number, [])
-            if r.pk in stored[type(r)]
-        ]
+        records = created.get(row.number, [])
+        if read_back:
+            records = [stored[type(r)][r.pk] for r in records if r.pk in stored[type(r)]]
+        row.created = [[r._meta.label, r.pk, fingerprint(r)] for r in records]
 
 
-class MergeFailed(RowError):
+class RowFailed(Exception):
+    """A row that stops an all-or-nothing import (its errors are on the row)."""
+
     def __init__(self, row: ImportRow):
-        super().__init__([])
+        super().__init__(row.number)
         self.row = row
 
 
@@ -484,56 +531,91 @@ def _merge(batch: ImportBatch, rows: list[ImportRow], actor: User) -> int:
                 {"column": _header_of(batch, "given_names"), "message": message}
                 for message in error.messages
             ]
-            raise MergeFailed(row) from error
+            raise RowFailed(row) from error
         # The merge moved everything of the absorbed record, this row's link included.
         row.participant = keep
         merged += 1
     return merged
 
 
+def _run_participants(
+    batch: ImportBatch, wanted: list[ImportRow], context: Context, progress: Progress
+) -> dict[int, list[models.Model]]:
+    """Check every wanted row, then write the valid ones in bulk. A failing row rejects the
+    batch (raises) or, with skip_invalid, only itself."""
+    planner = ParticipantPlanner(actor=batch.created_by, district=batch.district, checked=True)
+    columns, mapping = COLUMNS[batch.kind], _mapping_of(batch)
+    planned: list[tuple[ImportRow, Planned]] = []
+    for row in wanted:
+        try:
+            planned.append((row, planner.plan(parse_row(columns, mapping, row.cells, context))))
+        except RowError as error:
+            row.errors = _errors(batch, error)
+            if not batch.skip_invalid:
+                raise RowFailed(row) from error
+            row.status = RowStatus.REJECTED
+            progress.step()
+    participants_write([plan for _row, plan in planned], chunk=CHUNK, step=progress.step)
+    for row, plan in planned:
+        row.status, row.participant = RowStatus.IMPORTED, plan.participant
+    return {row.number: plan.records for row, plan in planned}
+
+
+def _run_offers(
+    batch: ImportBatch, wanted: list[ImportRow], context: Context, progress: Progress
+) -> dict[int, list[models.Model]]:
+    """Offers row by row through the service (lists of offers are short)."""
+    columns, mapping = COLUMNS[batch.kind], _mapping_of(batch)
+    created = {}
+    for row in wanted:
+        try:
+            values = parse_row(columns, mapping, row.cells, context)
+            with transaction.atomic():
+                records = IMPORTERS[batch.kind](
+                    actor=batch.created_by, district=batch.district, values=values
+                )
+        except RowError as error:
+            row.errors = _errors(batch, error)
+            if not batch.skip_invalid:
+                raise RowFailed(row) from error
+            row.status = RowStatus.REJECTED
+        else:
+            created[row.number] = records
+            row.status, row.offer = RowStatus.IMPORTED, records[0]
+        progress.step()
+    return created
+
+
 def import_batch_run(*, batch_id: int) -> dict:
     """Import the batch's rows. All or nothing by default: one transaction, and a row that
     fails rolls everything back. With skip_invalid, a failing row is rejected instead."""
     batch = ImportBatch.objects.select_related("district", "created_by").get(pk=batch_id)
-    actor, importer = batch.created_by, IMPORTERS[batch.kind]
     rows = list(batch.rows.order_by("number"))
     wanted = [r for r in rows if r.status == RowStatus.VALID and r.decision != Decision.SKIP]
     progress = Progress(batch, len(wanted))
     context = Context.for_district(batch.district)
-    columns, mapping = COLUMNS[batch.kind], _mapping_of(batch)
-    created: dict[int, list[models.Model]] = {}
-    failed: ImportRow | None = None
+    run = _run_participants if batch.kind == ImportKind.PARTICIPANTS else _run_offers
     try:
         with transaction.atomic():
-            for row in wanted:
-                try:
-                    values = parse_row(columns, mapping, row.cells, context)
-                    with transaction.atomic():
-                        records = importer(actor=actor, district=batch.district, values=values)
-                except RowError as error:
-                    row.errors = _errors(batch, error)
-                    if not batch.skip_invalid:
-                        failed = row
-                        raise
-                    row.status = RowStatus.REJECTED
-                else:
-                    created[row.number] = records
-                    row.status = RowStatus.IMPORTED
-                    if batch.kind == ImportKind.OFFERS:
-                        row.offer = records[0]
-                    else:
-                        row.participant = records[0]
-                progress.step()
-            merged = _merge(batch, rows, actor) if batch.kind == ImportKind.PARTICIPANTS else 0
-            _fingerprints(rows, created)
+            created = run(batch, wanted, context, progress)
+            merged = (
+                _merge(batch, rows, batch.created_by)
+                if batch.kind == ImportKind.PARTICIPANTS
+                else 0
+            )
+            _fingerprints(
+                rows, created, read_back=batch.kind != ImportKind.PARTICIPANTS or merged > 0
+            )
             batch.progress_done = batch.progress_total = len(wanted)
-            _finish(batch, rows, merged)
-    except RowError as error:
-        return _fail(batch, getattr(error, "row", failed))
+            _finish(batch, rows, merged, created)
+    except RowFailed as failure:
+        return _fail(batch, failure.row)
     return {"status": batch.status, "imported": batch.imported_rows}
 
 
-def _finish(batch: ImportBatch, rows: list[ImportRow], merged: int) -> None:
+def _finish(
+    batch: ImportBatch, rows: list[ImportRow], merged: int, created: dict[int, list[models.Model]]
+) -> None:
     for row in rows:
         if row.status == RowStatus.VALID:
             row.status = RowStatus.SKIPPED
@@ -542,9 +624,7 @@ def _finish(batch: ImportBatch, rows: list[ImportRow], merged: int) -> None:
         if row.status != RowStatus.REJECTED:
             # The data now live in the records themselves (or were not wanted).
             row.cells = []
-    ImportRow.objects.bulk_update(
-        rows, ["status", "errors", "cells", "participant", "offer", "created"], batch_size=CHUNK
-    )
+    _save_rows(rows, ["status", "errors", "cells", "participant", "offer", "created"])
     counts = defaultdict(int)
     for row in rows:
         counts[row.status] += 1
@@ -568,6 +648,16 @@ def _finish(batch: ImportBatch, rows: list[ImportRow], merged: int) -> None:
             "updated_at",
         ]
     )
+    records: dict[str, int] = defaultdict(int)
+    for row_records in created.values():
+        for record in row_records:
+            records[record._meta.label] += 1
+    # One entry for the batch instead of the services' entry per record and step (six per
+    # row would double the time of a large import): the batch's rows keep exactly which
+    # records each created (ImportRow.participant/offer and `created`: label, pk,
+    # fingerprint), so who created which record when stays reconstructable from this entry
+    # and its batch, and the undo deletes exactly those records. Merges still log their own
+    # entries through participant_merge.
     log_action(
         "imports.batch.imported",
         actor=batch.created_by,
@@ -578,6 +668,7 @@ def _finish(batch: ImportBatch, rows: list[ImportRow], merged: int) -> None:
             "skipped": batch.skipped_rows,
             "rejected": batch.rejected_rows,
             "merged": merged,
+            "created": dict(sorted(records.items())),
         },
     )
 

@@ -37,7 +37,10 @@ EDITABLE_FIELDS = (
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
-def _validate(participant: Participant) -> None:
+def _validate(participant: Participant, *, bulk: bool = False) -> None:
+    """With `bulk` (the list import) the per-record queries of full_clean are left out: the
+    importer takes district and municipality from the district's own records and every new
+    record has a fresh public id."""
     errors: dict[str, str] = {}
     if not participant.given_names.strip() and not participant.family_name.strip():
         errors["given_names"] = _("Bitte geben Sie mindestens einen Namen an.")
@@ -58,7 +61,12 @@ def _validate(participant: Participant) -> None:
         }
     if errors:
         raise ValidationError(errors)
-    participant.full_clean(exclude=["languages"])
+    if bulk:
+        participant.full_clean(
+            exclude=["languages", "district", "municipality"], validate_unique=False
+        )
+    else:
+        participant.full_clean(exclude=["languages"])
 
 
 def _store_name_keys(participant: Participant) -> None:
