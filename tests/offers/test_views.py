@@ -254,6 +254,30 @@ def test_it_shows_suggestions_with_reasons_and_excluded_offers(
     assert "Vorschlagen" in html
 
 
+def test_it_shows_the_best_suggestions_and_all_of_them_on_request(
+    as_user, case_manager, enrolled, district
+):
+    for n in range(12):
+        OfferFactory(district=district, title=f"Passt {n:02}")
+    for n in range(22):
+        OfferFactory(district=district, title=f"Zu alt {n:02}", min_age=40)
+    client = as_user(case_manager)
+    page = reverse("cases:participant_detail", args=[enrolled.public_id])
+
+    html = _get(client, page)
+    assert html.count('class="ds-suggestion"') == 10
+    assert "Gezeigt werden die 10 am besten passenden von 12 Angeboten." in html
+    assert "Nicht passende Angebote (22)" in html
+    assert "Gezeigt werden 20 von 22 nicht passenden Angeboten." in html
+    assert "?vorschlaege=alle#vorschlaege-heading" in html
+
+    html = _get(client, page, data={"vorschlaege": "alle"})
+    assert html.count('class="ds-suggestion"') == 12
+    assert html.count("Zu alt ") == 22
+    assert "Gezeigt werden" not in html
+    assert "Alle passenden und nicht passenden Angebote anzeigen" not in html
+
+
 def test_it_proposes_a_referral_from_the_section(as_user, case_manager, enrolled, course):
     response = as_user(case_manager).post(
         reverse("offers:propose", args=[enrolled.public_id, course.public_id]), **HTMX
@@ -283,7 +307,7 @@ def test_it_moves_a_referral_on_from_the_section(
         actor=provider_staff, referral=referral, version=referral.version, to_state="accepted"
     )
     client = as_user(case_manager)
-    url = reverse("offers:participant_transition", args=[enrolled.public_id, referral.pk])
+    url = reverse("offers:participant_transition", args=[enrolled.public_id, referral.public_id])
     html = client.post(url, {"action": "abort", "version": 2, "reason": " "}, **HTMX)
     assert "Bitte nennen Sie den Abbruchgrund." in html.content.decode()
     client.post(url, {"action": "start", "version": 2}, **HTMX)
@@ -309,7 +333,7 @@ def test_it_records_an_outcome(as_user, case_manager, enrolled, referral):
             "outcome-kind": "language_exam",
             "outcome-start_date": "2026-06-01",
             "outcome-language_level": "B1",
-            "outcome-referral": referral.pk,
+            "outcome-referral": referral.public_id,
         },
         **HTMX,
     )
@@ -359,7 +383,7 @@ def test_it_hides_other_providers_referrals(as_user, district, enrolled, referra
     stranger = member(Role.PROVIDER_STAFF, provider=ProviderFactory(district=district))
     html = _get(as_user(stranger), reverse("offers:inbox"))
     assert enrolled.full_name not in html
-    url = reverse("offers:inbox_transition", args=[referral.pk])
+    url = reverse("offers:inbox_transition", args=[referral.public_id])
     assert as_user(stranger).post(url, {"action": "accept", "version": 1}).status_code == 404
 
 
@@ -371,14 +395,14 @@ def test_it_drops_a_referral_from_the_inbox_when_consent_is_withdrawn(
     consent = Consent.objects.get(participant=enrolled, purpose=ConsentPurpose.PROVIDER_SHARING)
     consent_services.consent_withdraw(actor=case_manager, consent=consent)
     assert enrolled.full_name not in _get(client, reverse("offers:inbox"))
-    url = reverse("offers:inbox_transition", args=[referral.pk])
+    url = reverse("offers:inbox_transition", args=[referral.public_id])
     assert client.post(url, {"action": "accept", "version": 1}).status_code == 404
     assert Referral.objects.get().state == ReferralState.PROPOSED
 
 
 def test_it_lets_the_provider_accept_and_start(as_user, provider_staff, referral):
     client = as_user(provider_staff)
-    url = reverse("offers:inbox_transition", args=[referral.pk])
+    url = reverse("offers:inbox_transition", args=[referral.public_id])
     client.post(url, {"action": "accept", "version": 1})
     response = client.post(url, {"action": "start", "version": 2}, follow=True)
     assert "begonnen" in response.content.decode()
@@ -398,7 +422,7 @@ def test_it_explains_a_full_offer_and_offers_the_waiting_list(
     second = services.referral_propose(actor=case_manager, participant=enrolled, offer=course)
     client = as_user(provider_staff)
     response = client.post(
-        reverse("offers:inbox_transition", args=[second.pk]),
+        reverse("offers:inbox_transition", args=[second.public_id]),
         {"action": "accept", "version": second.version},
         follow=True,
     )
@@ -492,10 +516,10 @@ def test_it_answers_404_to_other_districts_on_every_object_url(
     for method, url in [
         ("get", reverse("offers:offer_detail", args=[course.public_id])),
         ("get", reverse("offers:offer_edit", args=[course.public_id])),
-        ("post", reverse("offers:inbox_transition", args=[referral.pk])),
+        ("post", reverse("offers:inbox_transition", args=[referral.public_id])),
         ("get", _section_url(enrolled)),
         ("post", reverse("offers:propose", args=[p, course.public_id])),
-        ("post", reverse("offers:participant_transition", args=[p, referral.pk])),
+        ("post", reverse("offers:participant_transition", args=[p, referral.public_id])),
         ("get", reverse("offers:outcome_create", args=[p])),
     ]:
         response = getattr(client, method)(url, {"action": "accept", "version": 1})
