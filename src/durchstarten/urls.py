@@ -9,6 +9,7 @@ from durchstarten.core.forms import LoginForm
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
     path(
         "anmelden/",
         auth_views.LoginView.as_view(

@@ -33,6 +33,7 @@ PUBLIC = {
     "login": "Anmeldung – öffentlich / login, public",
     "logout": "Abmeldung – öffentlich / logout, public",
     "set_language": "Sprachwahl – öffentlich / language switch, public",
+    "healthz": "Lebenszeichen für die Überwachung, nur „ok“ – öffentlich / liveness, public",
 }
 # Namespaces and names left out of the matrix: Django's admin site has its own permission
 # system (is_staff / model permissions); static files are served outside the URLconf; the
@@ -269,7 +270,7 @@ ROUTES = [
         "cases:consent_withdraw",
         NESTED_TARGETS,
         {"GET": case_page(200), "POST": case_page(302)},
-        args={**P, "consent_id": ("consent", "pk")},
+        args={**P, "consent_id": ("consent", "public_id")},
     ),
     # --- cases: needs, plan, contacts, tasks -------------------------------------------------
     route(
@@ -282,7 +283,7 @@ ROUTES = [
         "cases:need_edit",
         NESTED_TARGETS,
         {"GET": case_work(200), "POST": case_work(200)},
-        args={**P, "need_id": ("need", "pk")},
+        args={**P, "need_id": ("need", "public_id")},
     ),
     route(
         "cases:goal_create",
@@ -294,19 +295,19 @@ ROUTES = [
         "cases:goal_status",
         NESTED_TARGETS,
         {"GET": case_work(200), "POST": case_work(200)},
-        args={**P, "goal_id": ("goal", "pk")},
+        args={**P, "goal_id": ("goal", "public_id")},
     ),
     route(
         "cases:step_create",
         NESTED_TARGETS,
         {"GET": case_work(200), "POST": case_work(200)},
-        args={**P, "goal_id": ("goal", "pk")},
+        args={**P, "goal_id": ("goal", "public_id")},
     ),
     route(
         "cases:step_complete",
         NESTED_TARGETS,
         {"GET": everyone(405), "POST": case_work(302)},
-        args={**P, "step_id": ("step", "pk")},
+        args={**P, "step_id": ("step", "public_id")},
     ),
     route(
         "cases:contact_create",
@@ -323,7 +324,7 @@ ROUTES = [
             "GET": {**case_work(200), CM: obj(200, 404)},
             "POST": everyone(405),
         },
-        args={**P, "contact_id": ("contact", "pk")},
+        args={**P, "contact_id": ("contact", "public_id")},
     ),
     route(
         "cases:participant_task_create",
@@ -349,7 +350,7 @@ ROUTES = [
             "GET": everyone(405),
             "POST": {CO: obj(302), CM: obj(302), CH: obj(302, 404), PS: 403, SA: 403, AD: 403},
         },
-        args={"task_id": ("task", "pk")},
+        args={"task_id": ("task", "public_id")},
     ),
     # --- offers ------------------------------------------------------------------------------
     route(
@@ -402,7 +403,7 @@ ROUTES = [
             "GET": everyone(405),
             "POST": {**only(INBOX, obj(302)), PS: obj(302, 404)},
         },
-        args={"referral_id": ("referral", "pk")},
+        args={"referral_id": ("referral", "public_id")},
     ),
     route(
         "offers:gaps",
@@ -435,7 +436,7 @@ ROUTES = [
         "offers:participant_transition",
         NESTED_TARGETS,
         {"GET": everyone(405), "POST": case_page(302)},
-        args={**P, "referral_id": ("referral", "pk")},
+        args={**P, "referral_id": ("referral", "public_id")},
     ),
     route(
         "offers:outcome_create",

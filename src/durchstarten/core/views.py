@@ -1,9 +1,13 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from durchstarten.cases import selectors as case_selectors
 from durchstarten.core import lists
@@ -123,3 +127,18 @@ def list_filter(request):
     if sort.removeprefix("-") in form_class.sort_fields:
         query["sort"] = sort
     return redirect(f"{target}?{urlencode(query)}")
+
+
+@login_not_required
+@require_safe
+@never_cache
+def healthz(request):
+    """Liveness for load balancers and monitoring: the app answers and reaches its database.
+
+    Public, so it says nothing but "ok"; through the whole middleware stack, so that a broken
+    middleware shows here too. Without a session it costs one query; a database that cannot
+    be reached gives an error page (500) instead.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
